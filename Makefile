@@ -1,0 +1,45 @@
+# Two commands do everything: `make serve` and `make test`. Each sets up .venv first.
+PYTHON ?= python3
+VENV := .venv
+# Material prints a banner about MkDocs 2 on every run; we pin mkdocs<2.
+export NO_MKDOCS_2_WARNING := 1
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: setup serve build test test-fast bench browser clean
+
+setup: $(STAMP)
+
+# Re-install only when the dependency pins or the package metadata change.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict --clean
+
+# The whole suite: exec blocks, unit/property/doctests, the strict build, browser checks.
+test: $(STAMP) browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything except the browser and the full build, for a quick loop while writing a page.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not build and not browser" $(PYTEST_ARGS)
+
+# Headless Chromium from Debian for the browser tests (no browser download needed).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+bench: $(STAMP) browser
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf site .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Tooling for the reference site itself: finding exec blocks, coverage, figures."""

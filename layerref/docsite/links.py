@@ -1,0 +1,91 @@
+"""Links to the official PyTorch API pages: one scheme, checked against the installed torch."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+
+import torch
+
+BASE = "https://docs.pytorch.org/docs/stable"
+
+# Pages that document a whole module on one page, with one anchor per function.
+_ONE_PAGE_MODULES = {"torch.nn.init": "nn.init.html"}
+
+#: Syntax the site's Markdown uses for an official-docs link: [[official: torch.nn.Conv2d]]
+MARKER = re.compile(r"\[\[official:\s*(?P<name>[\w.]+)\s*\]\]")
+
+
+def resolve(name: str) -> object:
+    """Import the object a dotted torch name refers to.
+
+    Raises:
+        ValueError: The name is not a ``torch.`` name or does not resolve.
+
+    Examples:
+        >>> resolve("torch.nn.Conv2d").__name__
+        'Conv2d'
+        >>> resolve("torch.nn.Conv4d")
+        Traceback (most recent call last):
+        ...
+        ValueError: 'torch.nn.Conv4d' does not resolve in torch 2.13.0+cpu
+    """
+    if not name.startswith("torch."):
+        raise ValueError(f"official-docs names must start with 'torch.', got {name!r}")
+    parts = name.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            obj: object = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[split:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            break
+        return obj
+    raise ValueError(f"{name!r} does not resolve in torch {torch.__version__}")
+
+
+def official_url(name: str) -> str:
+    """The official API page of a torch name (checked to exist in the installed torch).
+
+    Examples:
+        >>> official_url("torch.nn.Conv2d")
+        'https://docs.pytorch.org/docs/stable/generated/torch.nn.Conv2d.html'
+        >>> official_url("torch.nn.init.xavier_uniform_")
+        'https://docs.pytorch.org/docs/stable/nn.init.html#torch.nn.init.xavier_uniform_'
+    """
+    resolve(name)
+    module, _, _ = name.rpartition(".")
+    if module in _ONE_PAGE_MODULES:
+        return f"{BASE}/{_ONE_PAGE_MODULES[module]}#{name}"
+    return f"{BASE}/generated/{name}.html"
+
+
+def expand_official_links(
+    markdown: str, on_error: Callable[[ValueError], None] | None = None
+) -> str:
+    """Replace each ``[[official: NAME]]`` with a Markdown link to NAME's official page.
+
+    Args:
+        markdown: The page's Markdown.
+        on_error: Called with the error for a name that does not resolve (the
+            marker is then left as it is); without it, the error is raised.
+
+    Examples:
+        >>> expand_official_links("See [[official: torch.nn.ReLU]].")
+        'See [`torch.nn.ReLU` (official docs)](https://docs.pytorch.org/docs/stable/generated/torch.nn.ReLU.html).'
+    """
+
+    def link(match: re.Match[str]) -> str:
+        try:
+            return f"[`{match['name']}` (official docs)]({official_url(match['name'])})"
+        except ValueError as error:
+            if on_error is None:
+                raise
+            on_error(error)
+            return match[0]
+
+    return MARKER.sub(link, markdown)

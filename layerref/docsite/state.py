@@ -1,0 +1,40 @@
+"""A snapshot of the process-wide state an example block must leave as it found it."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import torch
+from torch.nn.modules import module as nn_module
+
+_GLOBAL_HOOK_DICTS = (
+    "_global_forward_pre_hooks",
+    "_global_forward_hooks",
+    "_global_backward_pre_hooks",
+    "_global_backward_hooks",
+    "_global_buffer_registration_hooks",
+    "_global_module_registration_hooks",
+    "_global_parameter_registration_hooks",
+)
+
+
+def global_state() -> dict[str, Any]:
+    """Describe the global settings a block could change and forget to restore.
+
+    Examples:
+        >>> state = global_state()
+        >>> state["default_dtype"], state["grad_enabled"]
+        (torch.float32, True)
+    """
+    return {
+        "default_dtype": torch.get_default_dtype(),
+        "grad_enabled": torch.is_grad_enabled(),
+        "deterministic": torch.are_deterministic_algorithms_enabled(),
+        "num_threads": torch.get_num_threads(),
+        "cwd": os.getcwd(),
+        "print_options": repr(torch._tensor_str.PRINT_OPTS.__dict__),
+        "global_module_hooks": {
+            name: len(getattr(nn_module, name, {})) for name in _GLOBAL_HOOK_DICTS
+        },
+    }
