@@ -38,3 +38,15 @@ def global_state() -> dict[str, Any]:
             name: len(getattr(nn_module, name, {})) for name in _GLOBAL_HOOK_DICTS
         },
     }
+
+
+def restore_global_state(state: dict[str, Any]) -> None:
+    """Put back the settings of a `global_state` snapshot that can be set directly.
+
+    Global hooks cannot be restored here; a block that leaks one still fails.
+    """
+    torch.set_default_dtype(state["default_dtype"])
+    torch.set_grad_enabled(state["grad_enabled"])
+    torch.use_deterministic_algorithms(state["deterministic"])
+    torch.set_num_threads(state["num_threads"])
+    os.chdir(state["cwd"])

@@ -1,4 +1,7 @@
-"""Collect every executed ```python exec="on"``` block under docs/ as a test item."""
+"""pytest plugin: collect every executed ```python exec="on"``` block under docs/ as a test item.
+
+Enabled for the project by ``-p layerref.docsite.pytest_plugin`` in pyproject.toml.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from layerref.docsite.blocks import Block, iter_blocks
-from layerref.docsite.state import global_state
+from layerref.docsite.state import global_state, restore_global_state
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 
@@ -68,6 +71,10 @@ class ExecBlock(pytest.Item):
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, BlockFailure):
             return str(excinfo.value)
+        # Show the frames in the Markdown page (and below it), not pytest's own.
+        in_page = excinfo.traceback.filter(lambda entry: str(entry.path).endswith(".md"))
+        if in_page:
+            excinfo.traceback = excinfo.traceback[excinfo.traceback.index(in_page[0]):]
         return super().repr_failure(excinfo, style="short")
 
     def reportinfo(self):
@@ -85,11 +92,14 @@ def run_block(block: Block, docs_dir: Path) -> str:
     code = compile("\n" * (block.line - 1) + block.code, filename, "exec")
     before = global_state()
     out = io.StringIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with contextlib.redirect_stdout(out):
-            exec(code, {"__name__": "__main__"})
-    after = global_state()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with contextlib.redirect_stdout(out):
+                exec(code, {"__name__": "__main__"})
+    finally:
+        after = global_state()
+        restore_global_state(before)
     if before != after:
         changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
         raise BlockFailure(
