@@ -381,7 +381,8 @@ def pool_output_shape(
     ``out = floor_or_ceil((in + 2*padding - dilation*(kernel - 1) - 1) / stride) + 1``,
     where ``stride`` defaults to ``kernel_size``. With ``ceil_mode=True`` a last
     window that would start in the right padding is dropped. ``padding`` may be
-    at most half the kernel size.
+    at most half the kernel size. (`nn.AvgPool3d` alone also rejects an input
+    smaller than the kernel, even where padding would make room.)
 
     Examples:
         >>> pool_output_shape((196,), 2)

@@ -1,16 +1,41 @@
-"""MkDocs hooks of the site (registered under ``hooks:`` in mkdocs.yml)."""
+"""MkDocs hooks of the site (registered under ``hooks:`` in mkdocs.yml).
+
+- ``[[official: torch.X]]`` becomes a link to X's official API page; an
+  unknown name is a warning, so a strict build fails.
+- A Python warning raised while a page renders (that is, by one of its
+  example blocks) is logged as a MkDocs warning naming the page, so a strict
+  build fails on it as the test collector does.
+"""
 
 from __future__ import annotations
 
 import logging
+import warnings
 
 from layerref.docsite.links import expand_official_links
 
 log = logging.getLogger("mkdocs.plugins.layerref")
+_recorders: dict[str, tuple[warnings.catch_warnings, list[warnings.WarningMessage]]] = {}
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Expand ``[[official: torch.X]]`` links; an unknown name is a warning (fatal under --strict)."""
+    """Expand official-docs links and start recording warnings for this page."""
+    recorder = warnings.catch_warnings(record=True)
+    caught = recorder.__enter__()
+    warnings.simplefilter("always")
+    _recorders[page.file.src_path] = (recorder, caught)
     return expand_official_links(
         markdown, on_error=lambda error: log.warning("%s: %s", page.file.src_path, error)
     )
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Stop recording and report every warning the page's blocks raised."""
+    recorder, caught = _recorders.pop(page.file.src_path)
+    recorder.__exit__(None, None, None)
+    for warning in caught:
+        log.warning(
+            "%s: an example block raised %s: %s",
+            page.file.src_path, warning.category.__name__, warning.message,
+        )
+    return html

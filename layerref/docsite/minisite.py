@@ -26,8 +26,9 @@ _EXEC_ON = re.compile(r'(?m)^([ \t]*`{3,}[ \t]*python\b[^\n]*?)\bexec="(?!0|no|o
 
 
 def copy_project(dest: Path, root: Path = ROOT) -> Path:
-    """Copy what a build needs (mkdocs.yml, docs/, layerref/) into ``dest``."""
-    shutil.copy2(root / "mkdocs.yml", dest / "mkdocs.yml")
+    """Copy what a build and the block tests need (configs, docs/, layerref/) into ``dest``."""
+    for name in ("mkdocs.yml", "pyproject.toml"):
+        shutil.copy2(root / name, dest / name)
     shutil.copytree(root / "docs", dest / "docs")
     shutil.copytree(root / "layerref", dest / "layerref",
                     ignore=shutil.ignore_patterns("__pycache__"))

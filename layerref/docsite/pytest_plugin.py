@@ -15,12 +15,11 @@ import pytest
 from layerref.docsite.blocks import Block, iter_blocks
 from layerref.docsite.state import global_state, restore_global_state
 
-ROOT = Path(__file__).resolve().parents[2]
-DOCS = ROOT / "docs"
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
-    if file_path.suffix == ".md" and DOCS in file_path.parents:
+    docs = parent.config.rootpath / "docs"
+    if file_path.suffix == ".md" and docs in file_path.parents:
         return MarkdownPage.from_parent(parent, path=file_path)
     return None
 
@@ -29,11 +28,12 @@ class MarkdownPage(pytest.File):
     """A docs page; its items are its executed blocks."""
 
     def collect(self):
-        page = self.path.relative_to(DOCS).as_posix()
+        root = self.config.rootpath
+        page = self.path.relative_to(root / "docs").as_posix()
         blocks = [b for b in iter_blocks(self.path.read_text(encoding="utf-8"), page) if b.executed]
         seen_ids = _site_block_ids(self.session)
         for block in blocks:
-            where = f"{self.path.relative_to(ROOT)}:{block.line}"
+            where = f"{self.path.relative_to(root)}:{block.line}"
             if "session" in block.options:
                 raise self.CollectError(f"{where}: exec blocks must be standalone; remove session=")
             if not block.id:
@@ -66,7 +66,7 @@ class ExecBlock(pytest.Item):
         self.add_marker(pytest.mark.docs)
 
     def runtest(self) -> None:
-        self.output = run_block(self.block, DOCS)
+        self.output = run_block(self.block, self.config.rootpath / "docs")
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, BlockFailure):
