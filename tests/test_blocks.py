@@ -41,7 +41,7 @@ def test_finds_executed_blocks_with_lines_and_dedent():
     assert executed == [("a", 6), ("indented", 19), ("tilde", 29)]
     indented = next(b for b in blocks if b.id == "indented")
     assert indented.code == "x = 1\n    y = 2\n"
-    assert indented.heading == "Section { #sec }"
+    assert indented.section == "Section { #sec }"
 
 
 def test_not_executed_blocks():

@@ -31,8 +31,8 @@ class Block:
     """1-based line number of the block's first code line in the page."""
     code: str
     options: dict[str, str] = field(default_factory=dict)
-    heading: str = ""
-    """Text of the nearest heading above the block."""
+    section: str = ""
+    """The ``##`` heading above the block, as written (``""`` before the first one)."""
 
     @property
     def executed(self) -> bool:
@@ -66,19 +66,19 @@ def iter_blocks(text: str, page: str) -> Iterator[Block]:
     Fences may be indented (inside admonitions or tabs); the indentation is removed.
 
     Examples:
-        >>> md = '# Title\\n\\n```python exec="on" id="a"\\nprint(1)\\n```\\n'
-        >>> [(b.id, b.line, b.code, b.heading) for b in iter_blocks(md, "p.md")]
+        >>> md = '## Title\\n\\n```python exec="on" id="a"\\nprint(1)\\n```\\n'
+        >>> [(b.id, b.line, b.code, b.section) for b in iter_blocks(md, "p.md")]
         [('a', 4, 'print(1)\\n', 'Title')]
     """
     lines = text.splitlines()
-    heading = ""
+    section = ""
     i = 0
     while i < len(lines):
         line = lines[i]
         match = _OPEN.match(line)
         if match is None:
-            if line.startswith("#"):
-                heading = line.lstrip("#").strip()
+            if line.startswith("## "):
+                section = line[3:].strip()
             i += 1
             continue
         indent, fence = match["indent"], match["fence"]
@@ -89,7 +89,7 @@ def iter_blocks(text: str, page: str) -> Iterator[Block]:
             body.append(lines[j][len(indent):] if lines[j].startswith(indent) else lines[j].lstrip())
             j += 1
         if match["lang"] in ("python", "py"):
-            yield Block(page, i + 2, "\n".join(body) + "\n", parse_options(match["opts"]), heading)
+            yield Block(page, i + 2, "\n".join(body) + "\n", parse_options(match["opts"]), section)
         i = j + 1
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 
-import torch
+from layerref.inventory import resolve
 
 BASE = "https://docs.pytorch.org/docs/stable"
 
@@ -17,39 +16,11 @@ _ONE_PAGE_MODULES = {"torch.nn.init": "nn.init.html"}
 MARKER = re.compile(r"\[\[official:\s*(?P<name>[\w.]+)\s*\]\]")
 
 
-def resolve(name: str) -> object:
-    """Import the object a dotted torch name refers to.
+def official_url(name: str) -> str:
+    """The official API page of a torch name (checked to exist in the installed torch).
 
     Raises:
         ValueError: The name is not a ``torch.`` name or does not resolve.
-
-    Examples:
-        >>> resolve("torch.nn.Conv2d").__name__
-        'Conv2d'
-        >>> resolve("torch.nn.Conv4d")
-        Traceback (most recent call last):
-        ...
-        ValueError: 'torch.nn.Conv4d' does not resolve in torch 2.13.0+cpu
-    """
-    if not name.startswith("torch."):
-        raise ValueError(f"official-docs names must start with 'torch.', got {name!r}")
-    parts = name.split(".")
-    for split in range(len(parts), 0, -1):
-        try:
-            obj: object = importlib.import_module(".".join(parts[:split]))
-        except ImportError:
-            continue
-        try:
-            for attr in parts[split:]:
-                obj = getattr(obj, attr)
-        except AttributeError:
-            break
-        return obj
-    raise ValueError(f"{name!r} does not resolve in torch {torch.__version__}")
-
-
-def official_url(name: str) -> str:
-    """The official API page of a torch name (checked to exist in the installed torch).
 
     Examples:
         >>> official_url("torch.nn.Conv2d")
@@ -57,6 +28,8 @@ def official_url(name: str) -> str:
         >>> official_url("torch.nn.init.xavier_uniform_")
         'https://docs.pytorch.org/docs/stable/nn.init.html#torch.nn.init.xavier_uniform_'
     """
+    if not name.startswith("torch."):
+        raise ValueError(f"official-docs names must start with 'torch.', got {name!r}")
     resolve(name)
     module, _, _ = name.rpartition(".")
     if module in _ONE_PAGE_MODULES:

@@ -1,0 +1,113 @@
+"""Check the torch API names a page writes as code: they must exist, and deprecated
+ones may appear only where the page says they are deprecated.
+
+A name is ``nn.X``, ``F.x``, ``torch.nn.…`` (including ``nn.utils.…`` and
+``nn.init.…``) in prose or in code. The chain is checked through the modules
+it names and the first object after them (``nn.Conv4d`` is an error); beyond a
+class it may be an instance attribute and is not checked.
+
+A page that corrects a misspelling shows the wrong name on purpose: that is
+allowed on a line that says so ("does not exist", "misspell").
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import types
+from dataclasses import dataclass
+from functools import cache
+
+from layerref.inventory import is_deprecated
+
+_NAME = re.compile(r"(?<![\w.])(torch\.nn|nn|F)((?:\.[A-Za-z_]\w*)+)")
+_INTENDED_WRONG = re.compile(r"does not exist|doesn't exist|misspell", re.I)
+_PREFIX = {"torch.nn": "torch.nn", "nn": "torch.nn", "F": "torch.nn.functional"}
+
+
+@dataclass(frozen=True)
+class NameProblem:
+    """A name on a page that is wrong, with where it is."""
+
+    page: str
+    line: int
+    name: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.page}:{self.line}: {self.name}: {self.problem}"
+
+
+def qualified_names(text: str) -> list[tuple[int, str]]:
+    """``(line number, fully qualified name)`` for every torch name written in ``text``.
+
+    Examples:
+        >>> qualified_names("Use `nn.Conv2d` or F.relu,\\nnot nn.init.uniform.")
+        [(1, 'torch.nn.Conv2d'), (1, 'torch.nn.functional.relu'), (2, 'torch.nn.init.uniform')]
+    """
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _NAME.finditer(line):
+            found.append((number, _PREFIX[match[1]] + match[2]))
+    return found
+
+
+@cache
+def checked_prefix(name: str) -> str | None:
+    """The part of ``name`` that must exist, resolved; ``None`` if it does not.
+
+    Examples:
+        >>> checked_prefix("torch.nn.Linear.in_features")  # past a class: not checked
+        'torch.nn.Linear'
+        >>> checked_prefix("torch.nn.Conv4d") is None
+        True
+    """
+    parts = name.split(".")
+    obj: object = importlib.import_module("torch")
+    for index, attr in enumerate(parts[1:], start=1):
+        if not isinstance(obj, types.ModuleType):
+            return ".".join(parts[:index])
+        try:
+            obj = getattr(obj, attr)
+        except AttributeError:
+            try:
+                obj = importlib.import_module(".".join(parts[: index + 1]))
+            except ImportError:
+                return None
+    return name
+
+
+def check_page(text: str, page: str) -> list[NameProblem]:
+    """Every unresolvable name, and every deprecated name in a section that does not say so.
+
+    Examples:
+        >>> [str(p) for p in check_page("## A\\nUse `F.upsample`.\\n## B\\n`nn.Conv4d`", "p.md")]
+        ['p.md:2: torch.nn.functional.upsample: deprecated, but its section never says so', 'p.md:4: torch.nn.Conv4d: does not exist in the installed torch']
+    """
+    problems = []
+    sections = _sections(text)
+    for line, name in qualified_names(text):
+        resolved = checked_prefix(name)
+        if resolved is None and not _INTENDED_WRONG.search(text.splitlines()[line - 1]):
+            problems.append(NameProblem(page, line, name, "does not exist in the installed torch"))
+        elif resolved is not None and _deprecated(resolved) and "deprecat" not in sections[line].lower():
+            problems.append(NameProblem(page, line, name, "deprecated, but its section never says so"))
+    return problems
+
+
+@cache
+def _deprecated(name: str) -> bool:
+    return is_deprecated(name)
+
+
+def _sections(text: str) -> dict[int, str]:
+    """Line number -> the text of the ``##`` section holding it."""
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    bounds = [0, *starts, len(lines)]
+    by_line = {}
+    for start, end in zip(bounds, bounds[1:]):
+        body = "\n".join(lines[start:end])
+        for i in range(start, end):
+            by_line[i + 1] = body
+    return by_line
