@@ -151,27 +151,32 @@ def conv_transpose_params(
     return in_channels * (out_channels // groups) * volume + (out_channels if bias else 0)
 
 
-def batch_norm_params(num_features: int, affine: bool = True) -> int:
-    """`nn.BatchNorm1d/2d/3d`: ``weight`` and ``bias`` of size ``num_features`` when affine.
+def batch_norm_params(num_features: int, affine: bool = True, *, bias: bool = True) -> int:
+    """`nn.BatchNorm1d/2d/3d`: ``weight`` (and ``bias``) of size ``num_features`` when affine.
 
     The running mean and variance are buffers, not parameters.
 
     Examples:
-        >>> batch_norm_params(64)
-        128
+        >>> batch_norm_params(64), batch_norm_params(64, bias=False)
+        (128, 64)
     """
     check_positive_int("num_features", num_features)
-    return 2 * num_features if affine else 0
+    return _affine_count(num_features, affine, bias)
 
 
-def instance_norm_params(num_features: int, affine: bool = False) -> int:
+def instance_norm_params(num_features: int, affine: bool = False, *, bias: bool = True) -> int:
     """`nn.InstanceNorm1d/2d/3d`: like batch norm, but ``affine`` defaults to ``False``.
 
     Examples:
         >>> instance_norm_params(64), instance_norm_params(64, affine=True)
         (0, 128)
     """
-    return batch_norm_params(num_features, affine)
+    return batch_norm_params(num_features, affine, bias=bias)
+
+
+def _affine_count(size: int, affine: bool, bias: bool) -> int:
+    """A per-feature scale, plus a shift unless ``bias=False``; nothing without affine."""
+    return size * (2 if bias else 1) if affine else 0
 
 
 def layer_norm_params(
@@ -183,16 +188,29 @@ def layer_norm_params(
         >>> layer_norm_params((10, 8)), layer_norm_params(8, bias=False)
         (160, 8)
     """
+    return _affine_count(_normalized_size(normalized_shape), elementwise_affine, bias)
+
+
+def rms_norm_params(normalized_shape: IntOrTuple, elementwise_affine: bool = True) -> int:
+    """`nn.RMSNorm`: a weight of shape ``normalized_shape`` and no bias.
+
+    Examples:
+        >>> rms_norm_params((10, 8)), rms_norm_params(8, elementwise_affine=False)
+        (80, 0)
+    """
+    return _affine_count(_normalized_size(normalized_shape), elementwise_affine, bias=False)
+
+
+def _normalized_size(normalized_shape: IntOrTuple) -> int:
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if not shape:
         raise ValueError("normalized_shape must have at least one dimension")
-    size = math.prod(check_positive_int("normalized_shape", s) for s in shape)
-    if not elementwise_affine:
-        return 0
-    return size * (2 if bias else 1)
+    return math.prod(check_positive_int("normalized_shape", s) for s in shape)
 
 
-def group_norm_params(num_groups: int, num_channels: int, affine: bool = True) -> int:
+def group_norm_params(
+    num_groups: int, num_channels: int, affine: bool = True, *, bias: bool = True
+) -> int:
     """`nn.GroupNorm`: per-channel ``weight`` and ``bias`` (not per group).
 
     Examples:
@@ -203,7 +221,7 @@ def group_norm_params(num_groups: int, num_channels: int, affine: bool = True) -
     check_positive_int("num_channels", num_channels)
     if num_channels % num_groups:
         raise ValueError(f"num_channels={num_channels} must be divisible by num_groups={num_groups}")
-    return 2 * num_channels if affine else 0
+    return _affine_count(num_channels, affine, bias)
 
 
 def rnn_params(

@@ -71,10 +71,11 @@ def test_conv_transpose_params(cfg):
 
 
 @many
-@given(st.integers(1, 64), st.booleans())
-def test_norm_params(c, affine):
-    assert fm.batch_norm_params(c, affine) == numel(nn.BatchNorm2d(c, affine=affine))
-    assert fm.instance_norm_params(c, affine) == numel(nn.InstanceNorm2d(c, affine=affine))
+@given(st.integers(1, 64), st.booleans(), st.booleans())
+def test_norm_params(c, affine, bias):
+    assert fm.batch_norm_params(c, affine, bias=bias) == numel(nn.BatchNorm2d(c, affine=affine, bias=bias))
+    assert fm.instance_norm_params(c, affine, bias=bias) == numel(
+        nn.InstanceNorm2d(c, affine=affine, bias=bias))
     assert fm.instance_norm_params(c) == numel(nn.InstanceNorm1d(c))
 
 
@@ -83,13 +84,15 @@ def test_norm_params(c, affine):
 def test_layer_norm_params(shape, affine, bias):
     expected = numel(nn.LayerNorm(shape, elementwise_affine=affine, bias=bias))
     assert fm.layer_norm_params(shape, affine, bias) == expected
+    assert fm.rms_norm_params(shape, affine) == numel(nn.RMSNorm(shape, elementwise_affine=affine))
 
 
 @many
-@given(st.integers(1, 8), small, st.booleans())
-def test_group_norm_params(groups, per_group, affine):
+@given(st.integers(1, 8), small, st.booleans(), st.booleans())
+def test_group_norm_params(groups, per_group, affine, bias):
     c = groups * per_group
-    assert fm.group_norm_params(groups, c, affine) == numel(nn.GroupNorm(groups, c, affine=affine))
+    expected = numel(nn.GroupNorm(groups, c, affine=affine, bias=bias))
+    assert fm.group_norm_params(groups, c, affine, bias=bias) == expected
 
 
 @st.composite
