@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup serve build test test-fast bench browser clean
+.PHONY: setup serve build test test-fast snapshots bench browser clean
 
 setup: $(STAMP)
 
@@ -31,6 +31,10 @@ test: $(STAMP) browser
 # Everything except the browser and the full build, for a quick loop while writing a page.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not build and not browser" $(PYTEST_ARGS)
+
+# Rewrite tests/snapshots/ from what the blocks print now; review the diff before committing.
+snapshots: $(STAMP)
+	$(BIN)/python -m pytest docs --update-snapshots -q $(PYTEST_ARGS)
 
 # Headless Chromium from Debian for the browser tests (no browser download needed).
 browser:

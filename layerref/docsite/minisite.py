@@ -22,7 +22,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-_EXEC_ON = re.compile(r'(?m)^([ \t]*`{3,}[ \t]*python\b[^\n]*?)\bexec="(?!0|no|off|false)[^"]*"')
+# A fence line of an executed block: the whole option string goes, leaving a plain
+# ```python fence (markdown-exec refuses a python fence with exec="off" altogether).
+_EXEC_ON = re.compile(r'(?m)^([ \t]*`{3,}[ \t]*python)\b[^\n]*\bexec="(?!0"|no"|off"|false")[^"]*"[^\n]*$')
 
 
 def copy_project(dest: Path, root: Path = ROOT) -> Path:
@@ -36,12 +38,12 @@ def copy_project(dest: Path, root: Path = ROOT) -> Path:
 
 
 def switch_off_exec(docs_dir: Path, keep: Iterable[str]) -> None:
-    """Turn ``exec="on"`` into ``exec="off"`` in every page except those in ``keep``."""
+    """Make the blocks of every page except those in ``keep`` plain, unexecuted code."""
     keep = set(keep)
     for path in docs_dir.rglob("*.md"):
         if path.relative_to(docs_dir).as_posix() not in keep:
             text = path.read_text(encoding="utf-8")
-            path.write_text(_EXEC_ON.sub(r'\1exec="off"', text), encoding="utf-8")
+            path.write_text(_EXEC_ON.sub(r"\1", text), encoding="utf-8")
 
 
 def build(project: Path) -> subprocess.CompletedProcess[str]:

@@ -1,20 +1,51 @@
-"""pytest plugin: collect every executed ```python exec="on"``` block under docs/ as a test item.
+"""pytest plugin: every executed ```python exec="on"``` block under docs/ is a test item.
 
 Enabled for the project by ``-p layerref.docsite.pytest_plugin`` in pyproject.toml.
+Each item runs its block three ways and fails on any difference:
+
+1. in this process, in fresh globals, as the build does (warnings are errors,
+   global state must be left as found);
+2. alone, in a fresh fork of a clean process (see `layerref.docsite.isolation`),
+   with a time limit: the block must print the same bytes;
+3. against the page's reviewed snapshot (``tests/snapshots/<page>.md``);
+   ``pytest --update-snapshots`` (``make snapshots``) rewrites them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import warnings
 from pathlib import Path
 
 import pytest
 
+from layerref.docsite import snapshots
 from layerref.docsite.blocks import Block, iter_blocks
+from layerref.docsite.isolation import Zygote
 from layerref.docsite.state import global_state, restore_global_state
 
+BLOCK_TIMEOUT_S = 60.0
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="rewrite tests/snapshots/ from what the blocks print now")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Forked before any test runs: the clean process each isolated block starts from.
+    session.config._layerref_zygote = Zygote()
+    session.config._layerref_outputs = {}
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    config._layerref_zygote.close()
+    if config.getoption("--update-snapshots"):
+        for page, outputs in config._layerref_outputs.items():
+            snapshots.dump(page, outputs)
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -44,6 +75,9 @@ class MarkdownPage(pytest.File):
                 )
             seen_ids[block.id] = where
             yield ExecBlock.from_parent(self, name=block.id, block=block)
+        if blocks:
+            yield SnapshotIds.from_parent(self, name="snapshot-ids", page=page,
+                                          ids=[b.id for b in blocks])
 
 
 def _site_block_ids(session: pytest.Session) -> dict[str, str]:
@@ -54,11 +88,11 @@ def _site_block_ids(session: pytest.Session) -> dict[str, str]:
 
 
 class BlockFailure(Exception):
-    """A block raised, warned or leaked global state."""
+    """A block broke one of the rules; the message says which and where."""
 
 
 class ExecBlock(pytest.Item):
-    """Run one block as the build does: fresh globals, same process, stdout captured."""
+    """Run one block as the build does, then alone, then against its snapshot."""
 
     def __init__(self, *, block: Block, **kwargs):
         super().__init__(**kwargs)
@@ -66,7 +100,33 @@ class ExecBlock(pytest.Item):
         self.add_marker(pytest.mark.docs)
 
     def runtest(self) -> None:
-        self.output = run_block(self.block, self.config.rootpath / "docs")
+        block, config = self.block, self.config
+        docs = config.rootpath / "docs"
+        output = run_block(block, docs)
+        isolated = config._layerref_zygote.run(block, docs, BLOCK_TIMEOUT_S)
+        where = f"docs/{block.page}:{block.line} block {block.id!r}"
+        if isolated.error:
+            raise BlockFailure(f"{where} fails when run alone:\n{isolated.error}")
+        if isolated.output != output:
+            raise BlockFailure(
+                f"{where} prints differently alone than after the blocks before it "
+                f"(unseeded randomness or leaked state?):\n"
+                + _diff(isolated.output, output, "alone", "in sequence")
+            )
+        recorded = snapshots.recorded(block, output)
+        config._layerref_outputs.setdefault(block.page, {})[block.id] = recorded
+        if config.getoption("--update-snapshots"):
+            return
+        expected = snapshots.load(block.page).get(block.id)
+        if expected is None:
+            raise BlockFailure(f"{where} has no snapshot yet: run `make snapshots` and review it")
+        if recorded != expected:
+            raise BlockFailure(
+                f"{where} prints something other than its snapshot "
+                f"(tests/snapshots/{block.page}); if the change is intended, run "
+                f"`make snapshots` and review the diff:\n"
+                + _diff(expected, recorded, "snapshot", "now")
+            )
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, BlockFailure):
@@ -79,6 +139,37 @@ class ExecBlock(pytest.Item):
 
     def reportinfo(self):
         return self.path, self.block.line - 1, f"{self.block.page}::{self.block.id}"
+
+
+class SnapshotIds(pytest.Item):
+    """A page's snapshot names exactly the page's blocks (none stale, none missing)."""
+
+    def __init__(self, *, page: str, ids: list[str], **kwargs):
+        super().__init__(**kwargs)
+        self.page, self.ids = page, ids
+
+    def runtest(self) -> None:
+        if self.config.getoption("--update-snapshots"):
+            return
+        stored = list(snapshots.load(self.page))
+        if stored != self.ids:
+            raise BlockFailure(
+                f"tests/snapshots/{self.page} does not match the blocks of docs/{self.page}: "
+                f"stale {sorted(set(stored) - set(self.ids))}, "
+                f"missing {sorted(set(self.ids) - set(stored))}, or a different order; "
+                f"run `make snapshots`"
+            )
+
+    def repr_failure(self, excinfo, style=None):
+        return str(excinfo.value)
+
+    def reportinfo(self):
+        return self.path, 0, f"{self.page}::snapshot-ids"
+
+
+def _diff(a: str, b: str, a_name: str, b_name: str) -> str:
+    return "".join(difflib.unified_diff(
+        a.splitlines(keepends=True), b.splitlines(keepends=True), a_name, b_name))
 
 
 def run_block(block: Block, docs_dir: Path) -> str:
@@ -103,7 +194,7 @@ def run_block(block: Block, docs_dir: Path) -> str:
     if before != after:
         changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
         raise BlockFailure(
-            f"{block.page}:{block.line} block {block.id!r} left global state changed "
+            f"docs/{block.page}:{block.line} block {block.id!r} left global state changed "
             f"(before, after): {changed}"
         )
     return out.getvalue()

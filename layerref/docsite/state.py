@@ -43,10 +43,18 @@ def global_state() -> dict[str, Any]:
 def restore_global_state(state: dict[str, Any]) -> None:
     """Put back the settings of a `global_state` snapshot that can be set directly.
 
-    Global hooks cannot be restored here; a block that leaks one still fails.
+    Only what changed is set: some setters are slow (`torch.use_deterministic_algorithms`
+    imports torch._inductor). Global hooks cannot be restored here; a block that leaks
+    one still fails.
     """
-    torch.set_default_dtype(state["default_dtype"])
-    torch.set_grad_enabled(state["grad_enabled"])
-    torch.use_deterministic_algorithms(state["deterministic"])
-    torch.set_num_threads(state["num_threads"])
-    os.chdir(state["cwd"])
+    now = global_state()
+    setters = {
+        "default_dtype": torch.set_default_dtype,
+        "grad_enabled": torch.set_grad_enabled,
+        "deterministic": torch.use_deterministic_algorithms,
+        "num_threads": torch.set_num_threads,
+        "cwd": os.chdir,
+    }
+    for key, setter in setters.items():
+        if now[key] != state[key]:
+            setter(state[key])

@@ -1,0 +1,97 @@
+"""Run example blocks alone, each in a fresh fork of a clean process, with a time limit.
+
+A *zygote* process is forked once, right after torch is imported and before any
+block has run. For each block it forks a child that runs only that block, so
+the block sees a process in which nothing else ran: no seeded or advanced RNG,
+no leftover state. The child is killed if it exceeds its time limit.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import pickle
+import select
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from layerref.docsite.blocks import Block
+
+
+@dataclass(frozen=True)
+class IsolatedRun:
+    """What a block printed when run alone, or why it failed."""
+
+    output: str
+    error: str = ""
+
+
+def _run_in_fork(block: Block, docs_dir: Path, timeout: float) -> IsolatedRun:
+    """Fork, run the block in the child, and collect its result within ``timeout`` seconds."""
+    from layerref.docsite.pytest_plugin import run_block
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run, report, and leave without running any exit handlers
+        os.close(read_end)
+        try:
+            result = IsolatedRun(run_block(block, docs_dir))
+        except BaseException:  # report everything, SystemExit included
+            result = IsolatedRun("", traceback.format_exc())
+        with os.fdopen(write_end, "wb") as pipe:
+            pickle.dump(result, pipe)
+        os._exit(0)
+    os.close(write_end)
+    data = _read_until_eof(read_end, deadline=time.monotonic() + timeout)
+    if data is None:
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    if data is None:
+        return IsolatedRun("", f"block {block.id!r} (docs/{block.page}:{block.line}) did not "
+                               f"finish within {timeout:g} s and was stopped")
+    if not data:
+        return IsolatedRun("", "the block's process exited without reporting")
+    return pickle.loads(data)
+
+
+def _read_until_eof(fd: int, deadline: float) -> bytes | None:
+    """Everything written to ``fd`` until its writer closes it, or ``None`` past the deadline."""
+    chunks = []
+    with os.fdopen(fd, "rb", buffering=0) as pipe:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([pipe], [], [], remaining)[0]:
+                return None
+            chunk = pipe.read(1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+
+def _zygote(requests: Connection) -> None:
+    while (request := requests.recv()) is not None:
+        requests.send(_run_in_fork(*request))
+
+
+class Zygote:
+    """A clean process that forks one child per block."""
+
+    def __init__(self) -> None:
+        context = mp.get_context("fork")
+        self._conn, theirs = context.Pipe()
+        self._process = context.Process(target=_zygote, args=(theirs,), daemon=True)
+        self._process.start()
+
+    def run(self, block: Block, docs_dir: Path, timeout: float) -> IsolatedRun:
+        """Run ``block`` alone in a fresh fork; stop it after ``timeout`` seconds."""
+        self._conn.send((block, docs_dir, timeout))
+        return self._conn.recv()
+
+    def close(self) -> None:
+        """Stop the zygote."""
+        self._conn.send(None)
+        self._process.join(timeout=5)
