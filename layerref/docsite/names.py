@@ -20,7 +20,8 @@ from functools import cache
 
 from layerref.inventory import is_deprecated
 
-_NAME = re.compile(r"(?<![\w.])(torch\.nn|nn|F)((?:\.[A-Za-z_]\w*)+)")
+# A name followed by `*` is a pattern (`register_module_*`), not a name: skipped.
+_NAME = re.compile(r"(?<![\w.])(torch\.nn|nn|F)((?:\.[A-Za-z_]\w*)+)(?![\w*])")
 _INTENDED_WRONG = re.compile(r"does not exist|doesn't exist|misspell", re.I)
 _PREFIX = {"torch.nn": "torch.nn", "nn": "torch.nn", "F": "torch.nn.functional"}
 
