@@ -7,7 +7,7 @@ it names and the first object after them (``nn.Conv4d`` is an error); beyond a
 class it may be an instance attribute and is not checked.
 
 A page that corrects a misspelling shows the wrong name on purpose: that is
-allowed on a line that says so ("does not exist", "misspell").
+allowed in a paragraph that says so ("does not exist", "misspell").
 """
 
 from __future__ import annotations
@@ -87,9 +87,10 @@ def check_page(text: str, page: str) -> list[NameProblem]:
     """
     problems = []
     sections = _sections(text)
+    paragraphs = _paragraphs(text)
     for line, name in qualified_names(text):
         resolved = checked_prefix(name)
-        if resolved is None and not _INTENDED_WRONG.search(text.splitlines()[line - 1]):
+        if resolved is None and not _INTENDED_WRONG.search(" ".join(paragraphs[line].split())):
             problems.append(NameProblem(page, line, name, "does not exist in the installed torch"))
         elif resolved is not None and _deprecated(resolved) and "deprecat" not in sections[line].lower():
             problems.append(NameProblem(page, line, name, "deprecated, but its section never says so"))
@@ -104,7 +105,17 @@ def _deprecated(name: str) -> bool:
 def _sections(text: str) -> dict[int, str]:
     """Line number -> the text of the ``##`` section holding it."""
     lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    return _spans(lines, [i for i, line in enumerate(lines) if line.startswith("## ")])
+
+
+def _paragraphs(text: str) -> dict[int, str]:
+    """Line number -> the text of the paragraph (lines between blank lines) holding it."""
+    lines = text.splitlines()
+    return _spans(lines, [i for i, line in enumerate(lines) if not line.strip()])
+
+
+def _spans(lines: list[str], starts: list[int]) -> dict[int, str]:
+    """Line number -> the text of the span, cut at each index in ``starts``, holding it."""
     bounds = [0, *starts, len(lines)]
     by_line = {}
     for start, end in zip(bounds, bounds[1:]):
