@@ -3,11 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 # Material prints a banner about MkDocs 2 on every run; we pin mkdocs<2.
 export NO_MKDOCS_2_WARNING := 1
+# The examples use tiny tensors, which gain nothing from torch's thread pool; on a shared
+# 2-core machine its OpenMP workers spin and make the build about 3x slower (make bench).
+export OMP_NUM_THREADS := 1
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup serve build test test-fast snapshots bench browser clean
+.PHONY: setup serve build test test-fast test-torch snapshots bench browser clean
 
 setup: $(STAMP)
 
@@ -32,6 +35,16 @@ test: $(STAMP) browser
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not build and not browser" $(PYTEST_ARGS)
 
+# The suite (browser checks aside) against another torch: make test-torch TORCH=2.14.1
+test-torch:
+	@test -n "$(TORCH)" || { echo "usage: make test-torch TORCH=<version>"; exit 2; }
+	test -x .venv-torch-$(TORCH)/bin/python || $(PYTHON) -m venv .venv-torch-$(TORCH)
+	grep -v '^torch==' constraints.txt > .venv-torch-$(TORCH)/constraints.txt
+	echo "torch==$(TORCH)" >> .venv-torch-$(TORCH)/constraints.txt
+	.venv-torch-$(TORCH)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-c .venv-torch-$(TORCH)/constraints.txt -e '.[dev]'
+	.venv-torch-$(TORCH)/bin/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
 # Rewrite tests/snapshots/ from what the blocks print now; review the diff before committing.
 snapshots: $(STAMP)
 	$(BIN)/python -m pytest docs --update-snapshots -q $(PYTEST_ARGS)
@@ -42,8 +55,9 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Build speed, page weight, first render and the test suite's time, printed (not asserted).
 bench: $(STAMP) browser
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --with-tests
 
 clean:
 	rm -rf site .pytest_cache .hypothesis

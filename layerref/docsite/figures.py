@@ -75,6 +75,8 @@ def to_svg(fig: Figure, alt: str, caption: str | None = None) -> str:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype
     svg = re.sub(r"#000000\b|\bblack\b", "currentColor", svg)
+    # matplotlib repeats its whole fallback font list on every label; the page's font will do.
+    svg = re.sub(r"font-family: [^;\"]+", "font-family: sans-serif", svg)
     svg = svg.replace(
         "<svg ", f'<svg class="layerref-figure" role="img" aria-label="{html.escape(alt)}" ', 1
     )

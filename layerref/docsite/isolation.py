@@ -8,6 +8,7 @@ no leftover state. The child is killed if it exceeds its time limit.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import pickle
@@ -28,6 +29,7 @@ class IsolatedRun:
 
     output: str
     error: str = ""
+    timed_out: bool = False
 
 
 def _run_in_fork(block: Block, docs_dir: Path, timeout: float) -> IsolatedRun:
@@ -52,7 +54,7 @@ def _run_in_fork(block: Block, docs_dir: Path, timeout: float) -> IsolatedRun:
     os.waitpid(pid, 0)
     if data is None:
         return IsolatedRun("", f"block {block.id!r} (docs/{block.page}:{block.line}) did not "
-                               f"finish within {timeout:g} s and was stopped")
+                               f"finish within {timeout:g} s and was stopped", timed_out=True)
     if not data:
         return IsolatedRun("", "the block's process exited without reporting")
     return pickle.loads(data)
@@ -72,7 +74,29 @@ def _read_until_eof(fd: int, deadline: float) -> bytes | None:
             chunks.append(chunk)
 
 
+def _warm_up() -> None:
+    """Pay once the first-call costs every block's fork would otherwise pay again.
+
+    The first `torch.testing.assert_close` imports ~500 modules (sympy among them) and
+    the first figure loads matplotlib's fonts: seconds per block if each fork did it.
+    None of this touches the random number generators or anything a block prints.
+    """
+    import torch
+
+    from layerref.docsite.figures import new_figure, to_svg
+
+    torch.testing.assert_close(torch.zeros(2), torch.zeros(2))
+    repr(torch.zeros(2))
+    figure, axes = new_figure()
+    axes.plot([0, 1], [0, 1])
+    to_svg(figure, "warm-up")
+
+
 def _zygote(requests: Connection) -> None:
+    _warm_up()
+    # Children share the zygote's memory copy-on-write; a garbage collection in a child
+    # would touch every object header and copy the whole heap. Frozen objects are skipped.
+    gc.freeze()
     while (request := requests.recv()) is not None:
         requests.send(_run_in_fork(*request))
 

@@ -28,10 +28,12 @@ _EXEC_ON = re.compile(r'(?m)^([ \t]*`{3,}[ \t]*python)\b[^\n]*\bexec="(?!0"|no"|
 
 
 def copy_project(dest: Path, root: Path = ROOT) -> Path:
-    """Copy what a build and the block tests need (configs, docs/, layerref/) into ``dest``."""
+    """Copy what a build and the block tests need (configs, docs/, layerref/, snapshots)."""
     for name in ("mkdocs.yml", "pyproject.toml"):
         shutil.copy2(root / name, dest / name)
     shutil.copytree(root / "docs", dest / "docs")
+    if (root / "tests" / "snapshots").is_dir():
+        shutil.copytree(root / "tests" / "snapshots", dest / "tests" / "snapshots")
     shutil.copytree(root / "layerref", dest / "layerref",
                     ignore=shutil.ignore_patterns("__pycache__"))
     return dest

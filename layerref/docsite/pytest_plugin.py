@@ -1,13 +1,13 @@
 """pytest plugin: every executed ```python exec="on"``` block under docs/ is a test item.
 
 Enabled for the project by ``-p layerref.docsite.pytest_plugin`` in pyproject.toml.
-Each item runs its block three ways and fails on any difference:
+Each item runs its block and fails on any difference between:
 
-1. in this process, in fresh globals, as the build does (warnings are errors,
-   global state must be left as found);
-2. alone, in a fresh fork of a clean process (see `layerref.docsite.isolation`),
-   with a time limit: the block must print the same bytes;
-3. against the page's reviewed snapshot (``tests/snapshots/<page>.md``);
+1. the block run alone, in a fresh fork of a clean process (see
+   `layerref.docsite.isolation`), stopped after ``layerref_block_timeout`` seconds;
+2. the block run in this process, in fresh globals, after the blocks before it,
+   as the build runs it (warnings are errors, global state must be left as found);
+3. the page's reviewed snapshot (``tests/snapshots/<page>.md``);
    ``pytest --update-snapshots`` (``make snapshots``) rewrites them.
 """
 
@@ -26,12 +26,13 @@ from layerref.docsite.blocks import Block, iter_blocks
 from layerref.docsite.isolation import Zygote
 from layerref.docsite.state import global_state, restore_global_state
 
-BLOCK_TIMEOUT_S = 60.0
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-snapshots", action="store_true",
                      help="rewrite tests/snapshots/ from what the blocks print now")
+    parser.addini("layerref_block_timeout", "seconds a block may run alone before it is stopped",
+                  default="60")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -102,11 +103,15 @@ class ExecBlock(pytest.Item):
     def runtest(self) -> None:
         block, config = self.block, self.config
         docs = config.rootpath / "docs"
-        output = run_block(block, docs)
-        isolated = config._layerref_zygote.run(block, docs, BLOCK_TIMEOUT_S)
         where = f"docs/{block.page}:{block.line} block {block.id!r}"
+        timeout = float(config.getini("layerref_block_timeout"))
+        isolated = config._layerref_zygote.run(block, docs, timeout)
+        if isolated.timed_out:
+            raise BlockFailure(isolated.error)
+        output = run_block(block, docs)  # a block that raises shows its traceback here
         if isolated.error:
-            raise BlockFailure(f"{where} fails when run alone:\n{isolated.error}")
+            raise BlockFailure(f"{where} fails when run alone, though not after the blocks "
+                               f"before it (does it rely on their state?):\n{isolated.error}")
         if isolated.output != output:
             raise BlockFailure(
                 f"{where} prints differently alone than after the blocks before it "

@@ -37,6 +37,9 @@ def global_state() -> dict[str, Any]:
         "global_module_hooks": {
             name: len(getattr(nn_module, name, {})) for name in _GLOBAL_HOOK_DICTS
         },
+        # Set by the first global backward hook and never reset by removing it: after
+        # that, torch refuses the other kind of global backward hook in this process.
+        "global_backward_hook_kind": getattr(nn_module, "_global_is_full_backward_hook", None),
     }
 
 

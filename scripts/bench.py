@@ -1,0 +1,156 @@
+"""Measure the site: build speed (issue targets), page weight, and first render in a browser.
+
+Run with `make bench`. Prints figures; asserts nothing (these machines are shared and
+noisy, so targets are judged by reading the figures, and as ratios within one run).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from layerref.docsite.minisite import copy_project, switch_off_exec  # noqa: E402
+from layerref.docsite.serve import serve  # noqa: E402
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env or ENV)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+    return elapsed, result.stdout + result.stderr
+
+
+FLOOR = """
+import time
+t0 = time.perf_counter()
+import torch, layerref  # what the build imports too
+from pathlib import Path
+from layerref.docsite.blocks import executed_blocks
+from layerref.docsite.pytest_plugin import run_block
+t1 = time.perf_counter()
+blocks = executed_blocks(Path("docs"))
+for block in blocks:
+    run_block(block, Path("docs"))
+t2 = time.perf_counter()
+print(f"{len(blocks)} {t1 - t0:.3f} {t2 - t1:.3f}")
+"""
+
+
+def build_times(site: Path) -> dict[str, float]:
+    figures: dict[str, float] = {}
+    figures["build"], _ = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+                                 "--site-dir", str(site)], ROOT)
+    _, out = timed([sys.executable, "-c", FLOOR], ROOT)
+    count, imports, blocks = out.split()[-3:]
+    figures["blocks"], figures["imports"], figures["exec"] = int(count), float(imports), float(blocks)
+    with tempfile.TemporaryDirectory() as tmp:
+        project = copy_project(Path(tmp))
+        switch_off_exec(project / "docs", keep=[])
+        figures["render"], _ = timed([sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir",
+                                      str(project / "site")], project,
+                                     {**ENV, "PYTHONPATH": str(project)})
+    figures["ratio"] = figures["build"] / (figures["imports"] + figures["exec"] + figures["render"])
+    return figures
+
+
+def dirty_rebuild(page: str = "index.md") -> float:
+    """Seconds `mkdocs serve --dirty` takes to rebuild after one page is touched."""
+    with tempfile.TemporaryDirectory() as tmp:
+        project = copy_project(Path(tmp))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--no-livereload",
+             "--dev-addr", "127.0.0.1:0"],
+            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**ENV, "PYTHONPATH": str(project)}, start_new_session=True,
+        )
+        try:
+            _wait_for(proc, "Serving on")
+            path = project / "docs" / page
+            path.write_text(path.read_text() + "\n", encoding="utf-8")
+            line = _wait_for(proc, "Documentation built in")
+            return float(re.search(r"built in ([\d.]+) seconds", line)[1])
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+
+
+def _wait_for(proc: subprocess.Popen, text: str, timeout: float = 300) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if text in line:
+            return line
+        if not line and proc.poll() is not None:
+            break
+    raise RuntimeError(f"mkdocs serve never printed {text!r}")
+
+
+def page_weights(site: Path) -> list[tuple[str, int]]:
+    pages = [(p.relative_to(site).as_posix(), p.stat().st_size) for p in site.rglob("*.html")]
+    return sorted(pages, key=lambda item: -item[1])
+
+
+def first_render_ms(site: Path, page: str) -> float:
+    from playwright.sync_api import sync_playwright
+
+    with serve(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-gpu",
+                                          "--disable-background-networking"])
+        times = []
+        for _ in range(3):
+            tab = browser.new_page()
+            tab.goto(url + page.removesuffix("index.html"), wait_until="load")
+            times.append(tab.evaluate(
+                "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1"))
+            tab.close()
+        browser.close()
+    return sorted(times)[1]
+
+
+def test_suite_seconds() -> float:
+    elapsed, _ = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], ROOT)
+    return elapsed
+
+
+def main() -> None:
+    site = Path(tempfile.mkdtemp(prefix="layerref-bench-site-"))
+    try:
+        figures = build_times(site)
+        print("Build speed (targets on this 2-core machine in brackets)")
+        print(f"  strict build, wall:               {figures['build']:7.1f} s   [<= 20 s]")
+        print(f"  import torch + layerref:          {figures['imports']:7.1f} s")
+        print(f"  all {figures['blocks']:.0f} blocks once, one process:  {figures['exec']:7.1f} s")
+        print(f"  build with execution off:         {figures['render']:7.1f} s")
+        print(f"  build / (imports + blocks + render): {figures['ratio']:5.2f}     [<= 1.3]")
+        print(f"  serve --dirty, one page rebuilt:  {dirty_rebuild():7.2f} s   [<= 1 s]")
+        weights = page_weights(site)
+        total = sum(size for p in site.rglob("*") if p.is_file() for size in [p.stat().st_size])
+        print("Page weight")
+        print(f"  pages: {len(weights)}, largest: {weights[0][0]} {weights[0][1] / 1024:.0f} KB "
+              f"[< 500 KB each], total site: {total / 2**20:.1f} MB")
+        for name, size in weights[:5]:
+            print(f"    {size / 1024:7.0f} KB  {name}")
+        print(f"  first contentful paint of {weights[0][0]}: {first_render_ms(site, weights[0][0]):.0f} ms")
+        if "--with-tests" in sys.argv:
+            print(f"Test suite (pytest, after set-up): {test_suite_seconds():.1f} s   [<= 90 s]")
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
