@@ -101,7 +101,9 @@ def api_inventory() -> dict[str, tuple[str, ...]]:
         "torch.nn.utils.prune": _public("torch.nn.utils.prune"),
         "torch.nn.attention": _public("torch.nn.attention") + _public("torch.nn.attention.bias"),
     }
-    return {area: tuple(sorted(set(inventory[area]), key=str.lower)) for area in AREAS}
+    # Case-insensitive order; ties (`prune.Identity`, `prune.identity`) broken by case, not by
+    # set order, which changes with the hash seed.
+    return {area: tuple(sorted(set(inventory[area]), key=lambda n: (n.lower(), n))) for area in AREAS}
 
 
 def resolve(name: str) -> object:
