@@ -88,9 +88,13 @@ def test_search_finds_the_layer(browser, base_url, query, page):
     visit = Visit(browser)
     home = visit.open(base_url)
     home.locator("label.md-search__icon, .md-search__input").first.click()
-    home.locator("input.md-search__input").fill(query)
+    # The index (about 1 MB) loads in a web worker: a query typed before it is ready is lost.
+    home.wait_for_function(
+        "!document.querySelector('.md-search-result__meta').textContent.includes('Initializing')",
+        timeout=60_000)
+    home.locator("input.md-search__input").press_sequentially(query)
     results = home.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=10_000)
+    results.first.wait_for(timeout=30_000)
     hrefs = [results.nth(i).get_attribute("href") for i in range(min(results.count(), 5))]
     assert any(page in href for href in hrefs), hrefs
 
