@@ -117,12 +117,8 @@ def conv_params(
         >>> conv_params(32, 32, 3, groups=32)  # depthwise
         320
     """
-    _check_dims(dims)
-    check_positive_int("in_channels", in_channels)
-    check_positive_int("out_channels", out_channels)
-    _check_groups(in_channels, out_channels, groups)
-    volume = math.prod(_expand("kernel_size", kernel_size, dims))
-    return in_channels // groups * volume * out_channels + (out_channels if bias else 0)
+    weights = in_channels // groups * _conv_volume(in_channels, out_channels, kernel_size, dims, groups)
+    return weights * out_channels + (out_channels if bias else 0)
 
 
 def conv_transpose_params(
@@ -143,12 +139,18 @@ def conv_transpose_params(
         >>> conv_transpose_params(16, 3, 3)
         435
     """
+    volume = _conv_volume(in_channels, out_channels, kernel_size, dims, groups)
+    return in_channels * (out_channels // groups) * volume + (out_channels if bias else 0)
+
+
+def _conv_volume(in_channels: int, out_channels: int, kernel_size: IntOrTuple, dims: int,
+                 groups: int) -> int:
+    """Check a convolution's arguments and return its kernel volume ``prod(kernel_size)``."""
     _check_dims(dims)
     check_positive_int("in_channels", in_channels)
     check_positive_int("out_channels", out_channels)
     _check_groups(in_channels, out_channels, groups)
-    volume = math.prod(_expand("kernel_size", kernel_size, dims))
-    return in_channels * (out_channels // groups) * volume + (out_channels if bias else 0)
+    return math.prod(_expand("kernel_size", kernel_size, dims))
 
 
 def batch_norm_params(num_features: int, affine: bool = True, *, bias: bool = True) -> int:
