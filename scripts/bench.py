@@ -88,7 +88,7 @@ def dirty_rebuild(page: str = "index.md") -> float:
             proc.wait(timeout=10)
 
 
-def _wait_for(proc: subprocess.Popen, text: str, timeout: float = 300) -> str:
+def _wait_for(proc: subprocess.Popen, text: str, timeout: float = 90) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
@@ -137,7 +137,10 @@ def main() -> None:
         print(f"  all {figures['blocks']:.0f} blocks once, one process:  {figures['exec']:7.1f} s")
         print(f"  build with execution off:         {figures['render']:7.1f} s")
         print(f"  build / (imports + blocks + render): {figures['ratio']:5.2f}     [<= 1.3]")
-        print(f"  serve --dirty, one page rebuilt:  {dirty_rebuild():7.2f} s   [<= 1 s]")
+        try:
+            print(f"  serve --dirty, one page rebuilt:  {dirty_rebuild():7.2f} s   [<= 1 s]")
+        except RuntimeError as error:  # a bench reports, it does not hang
+            print(f"  serve --dirty, one page rebuilt:  not measured ({error})")
         weights = page_weights(site)
         total = sum(size for p in site.rglob("*") if p.is_file() for size in [p.stat().st_size])
         print("Page weight")
