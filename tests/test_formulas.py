@@ -54,20 +54,14 @@ def conv_config(draw):
     return d, cin, cout, kernel, groups, draw(st.booleans())
 
 
+@pytest.mark.parametrize(("modules", "formula"), [(CONV, fm.conv_params),
+                                                   (CONVT, fm.conv_transpose_params)])
 @many
-@given(conv_config())
-def test_conv_params(cfg):
+@given(cfg=conv_config())
+def test_conv_and_conv_transpose_params(modules, formula, cfg):
     d, cin, cout, k, groups, bias = cfg
-    expected = numel(CONV[d](cin, cout, k, groups=groups, bias=bias))
-    assert fm.conv_params(cin, cout, k, dims=d, groups=groups, bias=bias) == expected
-
-
-@many
-@given(conv_config())
-def test_conv_transpose_params(cfg):
-    d, cin, cout, k, groups, bias = cfg
-    expected = numel(CONVT[d](cin, cout, k, groups=groups, bias=bias))
-    assert fm.conv_transpose_params(cin, cout, k, dims=d, groups=groups, bias=bias) == expected
+    expected = numel(modules[d](cin, cout, k, groups=groups, bias=bias))
+    assert formula(cin, cout, k, dims=d, groups=groups, bias=bias) == expected
 
 
 @many
