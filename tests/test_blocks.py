@@ -1,6 +1,8 @@
 """The exec-block parser finds exactly the blocks markdown-exec runs."""
 
-from layerref.docsite.blocks import iter_blocks, parse_options
+from layerref.docsite.blocks import executed_blocks, iter_blocks, parse_options
+from layerref.docsite.coverage import DOCS_DIR
+from layerref.docsite.snapshots import SNAPSHOT_DIR
 
 PAGE = '''# Page
 
@@ -53,3 +55,11 @@ def test_not_executed_blocks():
 
 def test_parse_options_handles_quotes_and_braces():
     assert parse_options('{ exec="on" title="a b" }') == {"exec": "on", "title": "a b"}
+
+
+def test_every_snapshot_file_belongs_to_a_page_with_blocks():
+    """A page that loses its last block (or is split or renamed) leaves no stale snapshot."""
+    pages = {block.page for block in executed_blocks(DOCS_DIR)}
+    stale = sorted(path.relative_to(SNAPSHOT_DIR).as_posix() for path in SNAPSHOT_DIR.rglob("*.md")
+                   if path.relative_to(SNAPSHOT_DIR).as_posix() not in pages)
+    assert stale == [], f"delete these snapshots of pages without executed blocks: {stale}"

@@ -17,7 +17,7 @@ from pathlib import Path
 from markdown.extensions.toc import slugify
 
 from layerref.docsite.blocks import Block, executed_blocks
-from layerref.docsite.links import official_url
+from layerref.docsite.links import official_url, page_link
 from layerref.docsite.usage import used_names
 from layerref.inventory import AREAS, api_inventory, resolve
 
@@ -34,10 +34,9 @@ class Section:
     anchor: str
     title: str
 
-    @property
-    def link(self) -> str:
-        """A Markdown link to the section, relative to a page in the docs folder."""
-        return f"[{self.title}]({self.page}#{self.anchor})"
+    def link(self, from_page: str) -> str:
+        """A Markdown link to the section, for a block of ``from_page`` to print."""
+        return f"[{self.title}]({page_link(self.page, self.anchor, from_page=from_page)})"
 
 
 def section_of(block: Block, page_titles: dict[str, str]) -> Section:
@@ -45,8 +44,8 @@ def section_of(block: Block, page_titles: dict[str, str]) -> Section:
 
     Examples:
         >>> from layerref.docsite.blocks import Block
-        >>> section_of(Block("conv.md", 3, "", {}, "`nn.Conv2d` { #conv }"), {}).link
-        '[`nn.Conv2d`](conv.md#conv)'
+        >>> section_of(Block("conv.md", 3, "", {}, "`nn.Conv2d` { #conv }"), {}).link("coverage.md")
+        '[`nn.Conv2d`](../conv/#conv)'
         >>> section_of(Block("conv.md", 3, "", {}, "Shapes and sizes"), {}).anchor
         'shapes-and-sizes'
     """
@@ -131,8 +130,13 @@ def uncovered(found: dict[str, list[Section]], areas: Iterable[str]) -> list[str
     return [name for area in areas for name in inventory[area] if not found[name]]
 
 
-def render(docs_dir: Path = DOCS_DIR) -> str:
-    """The Coverage page body: a summary table, then one table per area."""
+def render(docs_dir: Path = DOCS_DIR, page: str = "coverage.md") -> str:
+    """The Coverage page body: a summary table, then one table per area.
+
+    Args:
+        docs_dir: The pages whose executed blocks count.
+        page: The page that prints the table; its links to sections are relative to it.
+    """
     found = coverage(docs_dir)
     excluded = exclusions()
     inventory = api_inventory()
@@ -148,7 +152,7 @@ def render(docs_dir: Path = DOCS_DIR) -> str:
             short = name.removeprefix("torch.nn.").removeprefix("functional.")
             label = f"[`{short}`]({official_url(name)})"
             if found[name]:
-                where = ", ".join(section.link for section in found[name])
+                where = ", ".join(section.link(page) for section in found[name])
             elif name in excluded:
                 where = f"**not executed**: {excluded[name]}"
             else:

@@ -1,7 +1,9 @@
-"""Links to the official PyTorch API pages: one scheme, checked against the installed torch."""
+"""Links: to the official PyTorch API pages (checked against the installed torch) and
+between the site's own pages, as the built HTML needs them."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 
@@ -62,3 +64,28 @@ def expand_official_links(
             return match[0]
 
     return MARKER.sub(link, markdown)
+
+
+def page_link(page: str, anchor: str = "", *, from_page: str) -> str:
+    """The URL of ``page#anchor`` relative to ``from_page``, as in the built site.
+
+    For Markdown that a block *prints*: MkDocs rewrites ``page.md`` links only in the
+    page's own Markdown, so generated links must already be the final URLs (the
+    site uses directory URLs: ``pooling.md`` is served as ``pooling/``).
+
+    Examples:
+        >>> page_link("pooling.md", "adaptive", from_page="coverage.md")
+        '../pooling/#adaptive'
+        >>> page_link("index.md", from_page="coverage.md")
+        '../'
+        >>> page_link("coverage.md", "init", from_page="coverage.md")
+        '#init'
+    """
+    def directory(md: str) -> str:
+        stem = md.removesuffix(".md")
+        return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
+
+    relative = posixpath.relpath(directory(page) or ".", directory(from_page) or ".")
+    url = "" if relative == "." else relative + "/"
+    fragment = f"#{anchor}" if anchor else ""
+    return url + fragment or "./"
