@@ -1,24 +1,48 @@
-"""Shared fixtures: one strict build of the real site per test session."""
+"""Shared fixtures: one strict build of the real site per session, started in the background."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from background import Command, Jobs, finishing_rank, recipe
+from layerref.docsite.minisite import build_command
+
 ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "site"
+_jobs = Jobs()
+
+
+@recipe("built_site")
+def _build_the_site(workdir: Path) -> Command:
+    args, env = build_command(ROOT, SITE)
+    return Command(args, ROOT, env)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The page blocks and unit tests first (and with them every block that forks, before
+    # any browser thread exists); then the tests that wait for background jobs, in the
+    # order the jobs finish.
+    items.sort(key=lambda item: finishing_rank(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    _jobs.start_needed({name for item in session.items for name in getattr(item, "fixturenames", ())})
+
+
+def pytest_sessionfinish() -> None:
+    _jobs.close()
 
 
 @pytest.fixture(scope="session")
-def built_site() -> tuple[subprocess.CompletedProcess[str], Path]:
-    """Build the site strictly into site/ (no -q, no -v) and return the run and the folder."""
-    site = ROOT / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site)],
-        cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    return result, site
+def jobs() -> Jobs:
+    """The session's background jobs (see `background`)."""
+    return _jobs
+
+
+@pytest.fixture(scope="session")
+def built_site(jobs: Jobs) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """The strict build of the real site into site/: the finished run and the folder."""
+    return jobs.result("built_site"), SITE

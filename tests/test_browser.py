@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from background import Command, recipe
+from layerref.docsite.browser import DESKTOP, SCREENSHOTS, Visit, chromium, site_pages
 from layerref.docsite.serve import serve
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "site"  # where the session's build writes (see conftest)
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@recipe("page_check", after="built_site")
+def _check_every_page(workdir: Path) -> Command:
+    """Every page in Chromium and the screenshots, in the background once the site is built."""
+    return Command([sys.executable, "-m", "layerref.docsite.browser", str(SITE),
+                    str(workdir / "report.json"), str(ARTIFACTS)], ROOT)
+
+
+@pytest.fixture(scope="module")
+def page_check(jobs, built_site) -> dict:
+    """The page check's report (see `layerref.docsite.browser.check_pages`)."""
+    assert built_site[0].returncode == 0, built_site[0].stderr
+    result = jobs.result("page_check")
+    assert result.returncode == 0, result.stderr
+    report = Path(result.args[-2])
+    return json.loads(report.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -29,79 +48,57 @@ def base_url(built_site):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run `make browser` (or .ci/run) to install it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
-class Visit:
-    """A browser context that records console errors and blocks requests leaving 127.0.0.1."""
-
-    def __init__(self, browser, **context_options):
-        self.context = browser.new_context(**context_options)
-        self.errors: list[str] = []
-        self.external: list[str] = []
-        self.context.route("**/*", self._route)
-
-    def _route(self, route):
-        host = urlparse(route.request.url).hostname
-        if host in ("127.0.0.1", None) or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            self.external.append(route.request.url)
-            route.abort()
-
-    def open(self, url: str):
-        page = self.context.new_page()
-        page.on("console", lambda m: m.type == "error" and self.errors.append(f"{url}: {m.text}"))
-        page.on("pageerror", lambda e: self.errors.append(f"{url}: {e}"))
-        page.goto(url, wait_until="networkidle")
-        return page
+# One desktop context shared by the tests: the theme's CSS, scripts and search index are
+# fetched and compiled once, as for a reader who opens one page after another.
+@pytest.fixture(scope="module")
+def desktop(browser):
+    context = browser.new_context(**DESKTOP)
+    yield context
+    context.close()
 
 
-def site_pages(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).parent.as_posix() + "/" for p in site.rglob("index.html")
-                  if "assets" not in p.parts)
+def test_external_requests_are_caught(desktop, base_url):
+    """Negative test of the offline check: a request to another host is recorded."""
+    visit = Visit(desktop)
+    page = visit.open(base_url)
+    page.evaluate("fetch('https://example.com/x.js').catch(() => null)")
+    page.wait_for_timeout(200)
+    assert visit.external == ["https://example.com/x.js"]
 
 
-def test_every_page_loads_cleanly_and_offline(browser, base_url, built_site):
-    visit = Visit(browser)
-    pages = site_pages(built_site[1])
-    assert len(pages) >= 20
-    for path in pages:
-        page = visit.open(base_url + path.removeprefix("./"))
-        assert page.locator("h1").first.is_visible()
-        page.close()
-    assert visit.errors == []
-    assert visit.external == []
-
-
-@pytest.mark.parametrize(("query", "page"), [
-    ("Conv2d", "convolution/"), ("LSTM", "recurrent/"), ("CrossEntropyLoss", "losses/"),
-])
-def test_search_finds_the_layer(browser, base_url, query, page):
-    visit = Visit(browser)
-    home = visit.open(base_url)
+@pytest.fixture(scope="module")
+def search(desktop, base_url):
+    """The home page with its search box open and the search index loaded."""
+    home = Visit(desktop).open(base_url)
     home.locator("label.md-search__icon, .md-search__input").first.click()
     # The index (about 1 MB) loads in a web worker: a query typed before it is ready is lost.
     home.wait_for_function(
         "!document.querySelector('.md-search-result__meta').textContent.includes('Initializing')",
         timeout=60_000)
-    home.locator("input.md-search__input").press_sequentially(query)
-    results = home.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=30_000)
-    hrefs = [results.nth(i).get_attribute("href") for i in range(min(results.count(), 5))]
-    assert any(page in href for href in hrefs), hrefs
+    return home
 
 
-def test_copied_example_runs_and_prints_what_the_page_shows(browser, base_url, tmp_path):
-    visit = Visit(browser, permissions=["clipboard-read", "clipboard-write"])
-    page = visit.open(base_url + "submodules/")
+@pytest.mark.parametrize(("query", "page"), [
+    ("Conv2d", "convolution/"), ("LSTM", "recurrent/"), ("CrossEntropyLoss", "losses-classification/"),
+])
+def test_search_finds_the_layer(search, query, page):
+    box = search.locator("input.md-search__input")
+    box.fill("")
+    box.press_sequentially(query)
+    top_five = "[...document.querySelectorAll('.md-search-result__item a')].slice(0, 5).map(a => a.href)"
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below reports what was found
+        search.wait_for_function(f"{top_five}.some(href => href.includes({page!r}))", timeout=30_000)
+    hrefs = search.evaluate(top_five)
+    assert any(page in href for href in hrefs), (query, hrefs)
+
+
+def test_copied_example_runs_and_prints_what_the_page_shows(desktop, base_url, tmp_path):
+    desktop.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = Visit(desktop).open(base_url + "submodules/")
     blocks = page.locator("xpath=//h2[@id='modules']/following-sibling::div[contains(@class,'highlight')]")
     source, shown = blocks.nth(0), blocks.nth(1)
     source.hover()
@@ -114,15 +111,17 @@ def test_copied_example_runs_and_prints_what_the_page_shows(browser, base_url, t
     assert run.stdout.strip() == shown.inner_text().strip()
 
 
-def test_every_code_block_has_a_copy_button(browser, base_url):
-    page = Visit(browser).open(base_url + "convolution/")
+def test_every_code_block_has_a_copy_button(desktop, base_url):
+    page = Visit(desktop).open(base_url + "convolution/")
     blocks = page.locator("div.highlight pre")
     buttons = page.locator("div.highlight button[data-md-type=copy], div.highlight button.md-clipboard")
     assert blocks.count() > 5 and buttons.count() == blocks.count()
 
 
-def test_dark_light_toggle(browser, base_url):
-    page = Visit(browser, color_scheme="light").open(base_url)
+def test_dark_light_toggle(desktop, base_url):
+    visit = Visit(desktop)
+    visit.page.emulate_media(color_scheme="light")
+    page = visit.open(base_url)
     scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     assert scheme() == "default"
     page.locator("label.md-header__button[for^='__palette']:visible").first.click()
@@ -131,8 +130,8 @@ def test_dark_light_toggle(browser, base_url):
     assert scheme() == "default"
 
 
-def test_content_tabs_switch(browser, base_url):
-    page = Visit(browser).open(base_url + "functional-vs-module/")
+def test_content_tabs_switch(desktop, base_url):
+    page = Visit(desktop).open(base_url + "functional-vs-module/")
     tabs = page.locator(".tabbed-set").first
     labels = tabs.locator(".tabbed-labels label")
     assert labels.count() >= 2
@@ -142,32 +141,24 @@ def test_content_tabs_switch(browser, base_url):
     assert panels.nth(1).is_visible() and not panels.nth(0).is_visible()
 
 
-def test_usable_on_a_375px_phone(browser, base_url, built_site):
-    visit = Visit(browser, viewport={"width": 375, "height": 812}, is_mobile=True)
-    too_wide = []
-    for path in site_pages(built_site[1]):
-        page = visit.open(base_url + path.removeprefix("./"))
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 375:
-            too_wide.append((path, width))
-        page.close()
-    assert too_wide == []
-
-
-def test_missing_url_shows_the_404_page(browser, base_url):
-    page = Visit(browser).open(base_url + "no-such-page/")
+def test_missing_url_shows_the_404_page(desktop, base_url):
+    page = Visit(desktop).open(base_url + "no-such-page/")
     assert "404" in page.locator("article").inner_text()
 
 
-def test_screenshots(browser, base_url):
+# Last in this file: by now the page check, started in the background, is likely done.
+def test_every_page_loads_cleanly_offline_and_fits_a_phone(page_check, built_site):
+    """Every page on a 375 px phone: no console error, nothing fetched from another host,
+    a visible title, and no horizontal scrolling. (The tests below use the desktop.)"""
+    assert page_check["pages"] == site_pages(built_site[1]) and len(page_check["pages"]) >= 20
+    assert page_check["console_errors"] == []
+    assert page_check["external_requests"] == []
+    assert page_check["without_visible_title"] == []
+    assert page_check["wider_than_the_phone"] == []
+
+
+def test_screenshots(page_check):
     """Full-page screenshots for people to look at (git-ignored artifacts)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    visit = Visit(browser, viewport={"width": 1280, "height": 900})
-    for name, path in [("home", ""), ("activations", "activations/"), ("convolution", "convolution/"),
-                       ("coverage", "coverage/")]:
-        page = visit.open(base_url + path)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
-    phone = Visit(browser, viewport={"width": 375, "height": 812}, is_mobile=True,
-                  color_scheme="dark").open(base_url + "recurrent/")
-    phone.screenshot(path=str(ARTIFACTS / "recurrent-phone-dark.png"))
+    assert page_check["screenshots"] == [f"{name}.png" for name, *_ in SCREENSHOTS]
+    for name in page_check["screenshots"]:
+        assert (ARTIFACTS / name).stat().st_size > 10_000

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from layerref.docsite.minisite import build, copy_project, switch_off_exec
+from background import Command, recipe
+from layerref.docsite.minisite import build_command, copy_project, replace_pages
 
 pytestmark = pytest.mark.build
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,50 +37,50 @@ def test_no_page_contains_a_traceback(built_site):
     assert bad == []
 
 
+_HREF = re.compile(r'\bhref="([^"]*)"')
+
+
+def test_every_internal_link_resolves(built_site):
+    """Every link between the built pages reaches a file and, if it names one, an anchor.
+
+    MkDocs validates the links of the pages' Markdown; this also covers links in what
+    the blocks print (the Coverage tables) and in the theme.
+    """
+    _, site = built_site
+    pages = {p: p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+    broken = []
+    for page, text in pages.items():
+        for href in set(_HREF.findall(html.unescape(text))):
+            if re.match(r"[a-z]+:", href) or page.name == "404.html":
+                continue  # other sites (checked by the browser tests' offline guard) and 404's absolute links
+            path, _, anchor = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            if target.is_dir():
+                target /= "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)}: {href} (no such file)")
+            elif anchor and target.suffix == ".html" and f'id="{anchor}"' not in pages.get(target, ""):
+                broken.append(f"{page.relative_to(site)}: {href} (no such anchor)")
+    assert broken == [], f"{len(broken)} broken links, e.g. {broken[:10]}"
+
+
 def _text(page: Path) -> str:
     """The visible text of a built page."""
     return html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
 
 
-def test_two_clean_builds_are_byte_identical(built_site, tmp_path):
-    """Determinism: a second clean build writes the same bytes (the sitemap's dates aside)."""
-    _, site = built_site
-    again = tmp_path / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(again)],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, result.stderr
-    assert different_files(site, again) == []
-
-
-def different_files(a: Path, b: Path) -> list[str]:
-    """Files that differ between two site folders, ignoring the sitemap (it holds build dates)."""
-    def files(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-                if p.is_file() and not p.name.startswith("sitemap.xml")}
-
-    left, right = files(a), files(b)
-    return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))
-
-
-def test_determinism_check_can_fail(tmp_path):
-    """Negative test: a changed byte in one page is reported."""
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-        (tmp_path / name / "index.html").write_text("<p>same</p>")
-    (tmp_path / "b" / "index.html").write_text("<p>s4me</p>")
-    (tmp_path / "b" / "sitemap.xml").write_text("2026-11-26")
-    assert different_files(tmp_path / "a", tmp_path / "b") == ["index.html"]
-
-
 # --- negative tests: each fault, injected into a copy of the project, must fail ---
+
+def _slug(fault: str) -> str:
+    """The name of the page that holds ``fault``."""
+    return "neg-" + fault.replace(" ", "-")
+
 
 FAULTS = {
     "raising block": '```python exec="on" source="above" result="text" id="neg-raise"\nraise ValueError("boom")\n```\n',
     "warning block": '```python exec="on" source="above" result="text" id="neg-warn"\nimport warnings\nwarnings.warn("careful")\n```\n',
     "missing page": "See [nowhere](no-such-page.md).\n",
-    "missing anchor": "See [the section](index.md#no-such-anchor).\n",
+    "missing anchor": "## A section\n\nSee [the other section](#no-such-anchor).\n",
     "unknown official name": "[[official: torch.nn.Conv4d]]\n",
 }
 EXPECTED = {
@@ -91,40 +92,38 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def faulty_build(tmp_path_factory) -> str:
-    """One strict build of a copy of the project with one faulty page per fault.
+@recipe("faulty_build", deferrable=True)
+def _build_faulty_pages(workdir: Path) -> Command:
+    """A strict build of a copy of the project whose only pages are one per fault."""
+    project = copy_project(workdir)
+    replace_pages(project, {f"{_slug(fault)}.md": f"# {fault}\n\n{text}" for fault, text in FAULTS.items()})
+    args, env = build_command(project)
+    return Command(args, project, env)
 
-    Only the fault pages run their blocks; each fault must produce its own message.
-    """
-    project = tmp_path_factory.mktemp("faulty")
-    copy_project(project)
-    switch_off_exec(project / "docs", keep=[])
-    nav = []
-    for fault, text in FAULTS.items():
-        name = "neg-" + fault.replace(" ", "-") + ".md"
-        (project / "docs" / name).write_text(f"# {fault}\n\n{text}", encoding="utf-8")
-        nav.append(f"  - {fault}: {name}\n")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace("nav:\n", "nav:\n" + "".join(nav), 1))
-    result = build(project)
+
+@pytest.fixture(scope="module")
+def faulty_build(jobs) -> str:
+    """What the strict build of the faulty pages reported."""
+    result = jobs.result("faulty_build")
     assert result.returncode != 0, "the build accepted every fault"
     return result.stderr
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_strict_build_rejects(faulty_build: str, fault: str):
-    page = "neg-" + fault.replace(" ", "-") + ".md"
+    page = f"{_slug(fault)}.md"
     reported = [line for line in faulty_build.splitlines() if page in line or EXPECTED[fault] in line]
     assert any(EXPECTED[fault] in line for line in reported), faulty_build[-3000:]
 
 
-def test_unchanged_copy_builds(tmp_path: Path):
-    """The control for the tests above: the copy itself builds cleanly."""
-    copy_project(tmp_path)
-    switch_off_exec(tmp_path / "docs", keep=[])
-    result = build(tmp_path)
-    assert result.returncode == 0, result.stderr
+def test_faulty_build_reports_only_the_faults(faulty_build: str):
+    """The control for the tests above: every warning is one of the injected faults.
+
+    Each fault's page, and each block id, is named ``neg-...``; so is nothing else.
+    """
+    warnings = [line for line in faulty_build.splitlines() if "WARNING" in line or "ERROR" in line]
+    unexplained = [line for line in warnings if "neg-" not in line]
+    assert len(warnings) >= len(FAULTS) and unexplained == [], faulty_build[-3000:]
 
 
 SEEDED = "```python exec=\"on\" id=\"neg-seeded\"\nimport torch\ntorch.manual_seed(1)\nprint(torch.rand(1))\n```\n"
@@ -151,15 +150,10 @@ COLLECTOR_FAULTS = {
 }
 
 
-def _slug(fault: str) -> str:
-    return "neg-" + fault.replace(" ", "-")
-
-
-@pytest.fixture(scope="module")
-def collector_run(tmp_path_factory) -> str:
-    """One pytest run over a copy of the project with one faulty page per fault."""
-    project = tmp_path_factory.mktemp("collector")
-    copy_project(project)
+@recipe("collector_run", deferrable=True)
+def _run_the_collector_on_faulty_pages(workdir: Path) -> Command:
+    """A pytest run over a copy of the project with one faulty page per fault."""
+    project = copy_project(workdir)
     for fault, (block, _) in COLLECTOR_FAULTS.items():
         page = project / "docs" / f"{_slug(fault)}.md"
         page.write_text(f"# Negative\n{block}", encoding="utf-8")
@@ -167,13 +161,18 @@ def collector_run(tmp_path_factory) -> str:
     snapshot.parent.mkdir(parents=True, exist_ok=True)
     snapshot.write_text("# Snapshot\n\n## neg-drift\n\n```text\n5\n```\n", encoding="utf-8")
     pages = [f"docs/{_slug(fault)}.md" for fault in COLLECTOR_FAULTS]
-    result = subprocess.run(
+    return Command(
         [sys.executable, "-m", "pytest", "docs/index.md", *pages, "-q", "-rfE",
          "--continue-on-collection-errors", "-p", "no:cacheprovider",
          "-o", "layerref_block_timeout=2"],
-        cwd=project, capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(project)},
+        project, {**os.environ, "PYTHONPATH": str(project)},
     )
+
+
+@pytest.fixture(scope="module")
+def collector_run(jobs) -> str:
+    """What pytest reported on the faulty pages."""
+    result = jobs.result("collector_run")
     assert result.returncode != 0
     return result.stdout
 
@@ -185,3 +184,45 @@ def test_collector_rejects(collector_run: str, fault: str):
     assert f"FAILED {page}" in collector_run or f"ERROR {page}" in collector_run, \
         f"the collector accepted a {fault}"
     assert message in collector_run
+
+
+# --- determinism ---
+
+@recipe("second_build", deferrable=True)
+def _build_again(workdir: Path) -> Command:
+    args, env = build_command(ROOT, workdir / "site")
+    return Command(args, ROOT, env)
+
+
+@pytest.fixture(scope="module")
+def second_build(jobs) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """A second clean build of the same sources, run alongside the first."""
+    result = jobs.result("second_build")
+    return result, Path(result.args[result.args.index("--site-dir") + 1])
+
+
+def test_two_clean_builds_are_byte_identical(built_site, second_build):
+    """Determinism: a second clean build writes the same bytes (the sitemap's dates aside)."""
+    (_, site), (result, again) = built_site, second_build
+    assert result.returncode == 0, result.stderr
+    assert different_files(site, again) == []
+
+
+def different_files(a: Path, b: Path) -> list[str]:
+    """Files that differ between two site folders, ignoring the sitemap (it holds build dates)."""
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+                if p.is_file() and not p.name.startswith("sitemap.xml")}
+
+    left, right = files(a), files(b)
+    return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))
+
+
+def test_determinism_check_can_fail(tmp_path):
+    """Negative test: a changed byte in one page is reported."""
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text("<p>same</p>")
+    (tmp_path / "b" / "index.html").write_text("<p>s4me</p>")
+    (tmp_path / "b" / "sitemap.xml").write_text("2026-11-26")
+    assert different_files(tmp_path / "a", tmp_path / "b") == ["index.html"]

@@ -77,11 +77,13 @@ def _read_until_eof(fd: int, deadline: float) -> bytes | None:
 def _warm_up() -> None:
     """Pay once the first-call costs every block's fork would otherwise pay again.
 
-    The first `torch.testing.assert_close` imports ~500 modules (sympy among them) and
-    the first figure loads matplotlib's fonts: seconds per block if each fork did it.
-    None of this touches the random number generators or anything a block prints.
+    The first `torch.testing.assert_close` imports ~500 modules (sympy among them), the
+    first figure loads matplotlib's fonts, and `torch._dynamo` (imported by the DDP
+    constructor and `torch.nn.attention`) takes 2.5 s: seconds per block if each fork
+    did it. None of this touches the random number generators or anything a block prints.
     """
     import torch
+    import torch._dynamo  # noqa: F401
 
     from layerref.docsite.figures import new_figure, to_svg
 
@@ -110,10 +112,22 @@ class Zygote:
         self._process = context.Process(target=_zygote, args=(theirs,), daemon=True)
         self._process.start()
 
-    def run(self, block: Block, docs_dir: Path, timeout: float) -> IsolatedRun:
-        """Run ``block`` alone in a fresh fork; stop it after ``timeout`` seconds."""
+    def start(self, block: Block, docs_dir: Path, timeout: float) -> None:
+        """Start running ``block`` alone in a fresh fork; stop it after ``timeout`` seconds.
+
+        The run proceeds in the background (on another core, if there is one) until
+        `result` collects it; one run at a time.
+        """
         self._conn.send((block, docs_dir, timeout))
+
+    def result(self) -> IsolatedRun:
+        """Wait for the run `start` began and return its result."""
         return self._conn.recv()
+
+    def run(self, block: Block, docs_dir: Path, timeout: float) -> IsolatedRun:
+        """Run ``block`` alone in a fresh fork and wait for the result."""
+        self.start(block, docs_dir, timeout)
+        return self.result()
 
     def close(self) -> None:
         """Stop the zygote."""

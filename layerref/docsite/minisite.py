@@ -18,13 +18,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # A fence line of an executed block: the whole option string goes, leaving a plain
 # ```python fence (markdown-exec refuses a python fence with exec="off" altogether).
 _EXEC_ON = re.compile(r'(?m)^([ \t]*`{3,}[ \t]*python)\b[^\n]*\bexec="(?!0"|no"|off"|false")[^"]*"[^\n]*$')
+# The top-level nav: key and its indented (or blank) lines.
+_NAV = re.compile(r"(?m)^nav:\n(?:(?:[ \t].*)?\n)*")
 
 
 def copy_project(dest: Path, root: Path = ROOT) -> Path:
@@ -48,13 +50,40 @@ def switch_off_exec(docs_dir: Path, keep: Iterable[str]) -> None:
             path.write_text(_EXEC_ON.sub(r"\1", text), encoding="utf-8")
 
 
-def build(project: Path) -> subprocess.CompletedProcess[str]:
-    """Run the strict build (no -q, no -v) in ``project``; return the finished process."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(project / "site")],
-        cwd=project, capture_output=True, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)},
-    )
+def replace_pages(project: Path, pages: Mapping[str, str]) -> None:
+    """Make ``pages`` (file name to Markdown) the only pages of the copy at ``project``.
+
+    The nav lists exactly those pages, so the build renders nothing else: a few
+    seconds instead of the whole site, for a test about one kind of fault.
+    """
+    docs = project / "docs"
+    for path in docs.rglob("*.md"):
+        path.unlink()
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    nav = "nav:\n" + "".join(f"  - {name}\n" for name in pages)
+    text, found = _NAV.subn(lambda _: nav, config.read_text(encoding="utf-8"))
+    if found != 1:
+        raise ValueError(f"{config} has no top-level nav: to replace")
+    config.write_text(text, encoding="utf-8")
+
+
+def build_command(project: Path, site_dir: Path | None = None) -> tuple[list[str], dict[str, str]]:
+    """The strict build of ``project`` (no -q, no -v: see DESIGN.md): arguments and environment.
+
+    The environment puts the project's own ``layerref`` first on the path, so a copy
+    builds with its copy of the package.
+    """
+    site_dir = site_dir or project / "site"
+    args = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site_dir)]
+    return args, {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)}
+
+
+def build(project: Path, site_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the strict build of ``project``; return the finished process."""
+    args, env = build_command(project, site_dir)
+    return subprocess.run(args, cwd=project, capture_output=True, text=True, env=env)
 
 
 def main(argv: list[str]) -> int:

@@ -5,8 +5,9 @@ Each item runs its block and fails on any difference between:
 
 1. the block run alone, in a fresh fork of a clean process (see
    `layerref.docsite.isolation`), stopped after ``layerref_block_timeout`` seconds;
-2. the block run in this process, in fresh globals, after the blocks before it,
-   as the build runs it (warnings are errors, global state must be left as found);
+2. the block run in this process, at the same time as 1, in fresh globals, after
+   the blocks before it, as the build runs it (warnings are errors, global state
+   must be left as found);
 3. the page's reviewed snapshot (``tests/snapshots/<page>.md``);
    ``pytest --update-snapshots`` (``make snapshots``) rewrites them.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import io
+import signal
 import warnings
 from pathlib import Path
 
@@ -25,7 +27,6 @@ from layerref.docsite import snapshots
 from layerref.docsite.blocks import Block, iter_blocks
 from layerref.docsite.isolation import Zygote
 from layerref.docsite.state import global_state, restore_global_state
-
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -105,10 +106,24 @@ class ExecBlock(pytest.Item):
         docs = config.rootpath / "docs"
         where = f"docs/{block.page}:{block.line} block {block.id!r}"
         timeout = float(config.getini("layerref_block_timeout"))
-        isolated = config._layerref_zygote.run(block, docs, timeout)
+        zygote = config._layerref_zygote
+        # The run alone goes on in a fork while this process runs the block in sequence.
+        zygote.start(block, docs, timeout)
+        output = None
+        try:
+            # A second longer than the run alone, so a block that hangs either way is
+            # reported by the fork, which names the block and its limit.
+            with _time_limit(timeout + 1):
+                output = run_block(block, docs)  # a block that raises shows its traceback here
+        except _Overtime:
+            pass
+        finally:
+            isolated = zygote.result()
         if isolated.timed_out:
             raise BlockFailure(isolated.error)
-        output = run_block(block, docs)  # a block that raises shows its traceback here
+        if output is None:
+            raise BlockFailure(f"{where} did not finish within {timeout:g} s after the blocks "
+                               f"before it, though it did alone (does it wait on their state?)")
         if isolated.error:
             raise BlockFailure(f"{where} fails when run alone, though not after the blocks "
                                f"before it (does it rely on their state?):\n{isolated.error}")
@@ -170,6 +185,25 @@ class SnapshotIds(pytest.Item):
 
     def reportinfo(self):
         return self.path, 0, f"{self.page}::snapshot-ids"
+
+
+class _Overtime(BaseException):
+    """Raised into a block that runs too long (a BaseException, so blocks cannot catch it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the code in the ``with`` body with `_Overtime` after ``seconds``."""
+    def interrupt(signum, frame):
+        raise _Overtime
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _diff(a: str, b: str, a_name: str, b_name: str) -> str:

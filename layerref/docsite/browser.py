@@ -1,0 +1,119 @@
+"""The built site in headless Chromium (Debian's, driven by Playwright), offline.
+
+Used by the browser tests, and run on its own as the *page check*: every page of a
+built site loaded on a 375 px phone, with console errors, requests to other hosts,
+a missing title and horizontal scrolling recorded, plus full-page screenshots;
+all written to a JSON report. The test session runs the page check in the
+background as soon as the site is built (see ``tests/background.py``).
+
+Usage::
+
+    .venv/bin/python -m layerref.docsite.browser site/ report.json artifacts/screenshots/
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        # Offline, as on the build machines: any host but the test server fails at once.
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True}
+#: Full-page screenshots the page check saves: (file name, device, path, colour scheme).
+SCREENSHOTS = [("home", DESKTOP, "", "light"),
+               ("convolution", DESKTOP, "convolution/", "light"),
+               ("distances-phone-dark", PHONE, "distances/", "dark")]
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """Debian's headless Chromium, as a Playwright ``Browser``."""
+    if not CHROMIUM.exists():
+        raise RuntimeError("Debian's chromium is missing: run `make browser` (or .ci/run) to install it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Visit:
+    """A new tab that records console errors and every request to a host other than 127.0.0.1."""
+
+    def __init__(self, context: object) -> None:
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"{self.page.url}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"{self.page.url}: {e}"))
+        self.page.on("request", self._record_external)
+
+    def _record_external(self, request: object) -> None:
+        if not request.url.startswith(("data:", "blob:")) and urlparse(request.url).hostname != "127.0.0.1":
+            self.external.append(request.url)
+
+    def open(self, url: str) -> object:
+        """Load ``url`` in the tab (until its load event) and return the tab."""
+        self.page.goto(url, wait_until="load")
+        return self.page
+
+
+def site_pages(site: Path) -> list[str]:
+    """The URL paths of a built site's pages (``""`` for the home page, ``"pooling/"``, ...)."""
+    return sorted(p.relative_to(site).parent.as_posix().removeprefix(".") + "/"
+                  for p in site.rglob("index.html") if "assets" not in p.parts)
+
+
+def check_pages(browser: object, base_url: str, pages: list[str]) -> dict[str, list]:
+    """Load every page on a phone; report what went wrong (empty lists when nothing did)."""
+    context = browser.new_context(**PHONE)
+    visit = Visit(context)
+    untitled, too_wide = [], []
+    for path in pages:
+        page = visit.open(base_url + path.lstrip("/"))
+        if not page.locator("h1").first.is_visible():
+            untitled.append(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["viewport"]["width"]:
+            too_wide.append([path, width])
+    context.close()
+    return {"pages": pages, "console_errors": visit.errors, "external_requests": visit.external,
+            "without_visible_title": untitled, "wider_than_the_phone": too_wide}
+
+
+def screenshot(browser: object, base_url: str, folder: Path) -> list[str]:
+    """Save the `SCREENSHOTS`; return their file names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for name, device, path, scheme in SCREENSHOTS:
+        context = browser.new_context(**device, color_scheme=scheme)
+        Visit(context).open(base_url + path).screenshot(path=str(folder / f"{name}.png"), full_page=True)
+        context.close()
+        saved.append(f"{name}.png")
+    return saved
+
+
+def main(argv: list[str]) -> int:
+    from layerref.docsite.serve import serve
+
+    site, report, screenshots = (Path(arg) for arg in argv)
+    with serve(site) as base_url, chromium() as browser:
+        result = check_pages(browser, base_url, site_pages(site))
+        result["screenshots"] = screenshot(browser, base_url, screenshots)
+    report.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
