@@ -5,6 +5,7 @@
 - A Python warning raised while a page renders (that is, by one of its
   example blocks) is logged as a MkDocs warning naming the page, so a strict
   build fails on it as the test collector does.
+- The theme's search dialog gets the accessible name Material leaves out.
 """
 
 from __future__ import annotations
@@ -39,3 +40,17 @@ def on_page_content(html: str, page, config, files) -> str:
             page.file.src_path, warning.category.__name__, warning.message,
         )
     return html
+
+
+# Material 9.x renders the search dialog without a name (axe rule aria-dialog-name).
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_NAMED_SEARCH_DIALOG = _SEARCH_DIALOG.replace('role="dialog"', 'role="dialog" aria-label="Search"')
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Name the search dialog; warn (failing a strict build) if the theme's markup changed."""
+    if _SEARCH_DIALOG not in output:
+        log.warning("%s: the theme's search dialog markup changed; update hooks.py",
+                    page.file.src_path)
+        return output
+    return output.replace(_SEARCH_DIALOG, _NAMED_SEARCH_DIALOG, 1)
