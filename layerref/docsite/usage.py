@@ -27,10 +27,10 @@ def used_names(code: str) -> set[str]:
         ``torch.nn``, ``torch.nn.utils``, ``torch.nn.utils.prune`` and
         ``torch.nn.utils.prune.remove``.
     """
-    tree = ast.parse(code)
-    aliases = _aliases(tree)
+    nodes = list(ast.walk(ast.parse(code)))  # one walk serves both passes
+    aliases = _aliases(nodes)
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         # Inner parts of a chain are visited too; they only add prefixes already found.
         if isinstance(node, ast.Attribute | ast.Name):
             chain = _chain(node)
@@ -40,10 +40,10 @@ def used_names(code: str) -> set[str]:
     return {name for name in found if name.startswith("torch.")}
 
 
-def _aliases(tree: ast.AST) -> dict[str, str]:
+def _aliases(nodes: list[ast.AST]) -> dict[str, str]:
     """Local name -> the torch module or object it was imported as."""
     aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name == "torch" or alias.name.startswith("torch."):
