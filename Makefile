@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup serve build test test-fast test-torch snapshots bench browser clean
+.PHONY: setup serve build test test-fast test-torch snapshots bench audit browser clean
 
 setup: $(STAMP)
 
@@ -58,6 +58,13 @@ browser:
 # Build speed, page weight, first render and the test suite's time, printed (not asserted).
 bench: $(STAMP) browser
 	$(BIN)/python scripts/bench.py --with-tests
+
+# Lighthouse (pinned, from npm, into .audit/) on the home page and the heaviest page.
+LIGHTHOUSE_VERSION := 12.8.2
+audit: build browser
+	test -x .audit/node_modules/.bin/lighthouse || \
+		npm install --silent --no-audit --no-fund --prefix .audit lighthouse@$(LIGHTHOUSE_VERSION)
+	$(BIN)/python scripts/audit.py
 
 clean:
 	rm -rf site .pytest_cache .hypothesis
