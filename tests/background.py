@@ -38,36 +38,53 @@ class _Registered:
     deferrable: bool
 
 
-_RECIPES: dict[str, _Registered] = {}
+class Registry:
+    """Recipes by the name of the fixture that needs their result."""
+
+    def __init__(self) -> None:
+        self._recipes: dict[str, _Registered] = {}
+
+    def __contains__(self, fixture_name: str) -> bool:
+        return fixture_name in self._recipes
+
+    def __getitem__(self, fixture_name: str) -> _Registered:
+        if fixture_name not in self._recipes:
+            raise KeyError(f"no background job is registered for {fixture_name!r}; "
+                           f"registered: {sorted(self._recipes)}")
+        return self._recipes[fixture_name]
+
+    def recipe(self, fixture_name: str, *, after: str | None = None,
+               deferrable: bool = False) -> Callable[[Recipe], Recipe]:
+        """Register ``function(workdir) -> Command`` as the job behind ``fixture_name``.
+
+        Args:
+            fixture_name: The fixture that returns the job's result.
+            after: Start once the job behind this other fixture has finished.
+            deferrable: Run at a lower CPU priority, in the gaps the session's own tests
+                and the other jobs leave; the tests that wait for it run last.
+        """
+        def register(function: Recipe) -> Recipe:
+            if fixture_name in self._recipes:
+                raise ValueError(f"a background job for {fixture_name!r} is already registered")
+            self._recipes[fixture_name] = _Registered(function, after, deferrable)
+            return function
+        return register
+
+    def finishing_rank(self, fixture_names: Iterable[str]) -> tuple[bool, int]:
+        """Sort key: when the jobs behind ``fixture_names`` are all likely done.
+
+        Lowest without jobs; deferrable jobs after the others; otherwise jobs registered
+        later (the site build comes first) later.
+        """
+        order = list(self._recipes)
+        return max(((self._recipes[name].deferrable, order.index(name))
+                    for name in fixture_names if name in self._recipes), default=(False, -1))
 
 
-def recipe(fixture_name: str, *, after: str | None = None,
-           deferrable: bool = False) -> Callable[[Recipe], Recipe]:
-    """Register ``function(workdir) -> Command`` as the job behind ``fixture_name``.
-
-    Args:
-        fixture_name: The fixture that returns the job's result.
-        after: Start once the job behind this other fixture has finished.
-        deferrable: Run at a lower CPU priority, in the gaps the session's own tests
-            and the other jobs leave; the tests that wait for it run last.
-    """
-    def register(function: Recipe) -> Recipe:
-        if fixture_name in _RECIPES:
-            raise ValueError(f"a background job for {fixture_name!r} is already registered")
-        _RECIPES[fixture_name] = _Registered(function, after, deferrable)
-        return function
-    return register
-
-
-def finishing_rank(fixture_names: Iterable[str]) -> tuple[bool, int]:
-    """Sort key: when the jobs behind ``fixture_names`` are all likely done.
-
-    Lowest without jobs; deferrable jobs after the others; otherwise jobs registered
-    later (the site build comes first) later.
-    """
-    order = list(_RECIPES)
-    return max(((_RECIPES[name].deferrable, order.index(name))
-                for name in fixture_names if name in _RECIPES), default=(False, -1))
+#: The session's recipes, registered by the test modules (and conftest) as they are imported.
+REGISTRY = Registry()
+recipe = REGISTRY.recipe
+finishing_rank = REGISTRY.finishing_rank
 
 
 @dataclass
@@ -81,7 +98,8 @@ class _Running:
 class Jobs:
     """The background jobs of one test session."""
 
-    def __init__(self) -> None:
+    def __init__(self, registry: Registry = REGISTRY) -> None:
+        self._registry = registry
         self._workdir = Path(tempfile.mkdtemp(prefix="layerref-jobs-"))
         self._running: dict[str, _Running] = {}
         self._waiting: dict[str, threading.Thread] = {}  # jobs waiting for the job they follow
@@ -90,16 +108,13 @@ class Jobs:
     def start_needed(self, fixture_names: Iterable[str]) -> None:
         """Start the registered job of every name in ``fixture_names`` not started yet."""
         for name in fixture_names:
-            if name in _RECIPES:
+            if name in self._registry:
                 self._start(name)
 
     def _start(self, name: str) -> None:
         if name in self._running or name in self._waiting:
             return
-        if name not in _RECIPES:
-            raise KeyError(f"no background job is registered for {name!r}; "
-                           f"registered: {sorted(_RECIPES)}")
-        after = _RECIPES[name].after
+        after = self._registry[name].after
         if after is None:
             self._launch(name)
             return
@@ -116,10 +131,10 @@ class Jobs:
     def _launch(self, name: str) -> None:
         workdir = self._workdir / name
         workdir.mkdir()
-        command = _RECIPES[name].recipe(workdir)
+        command = self._registry[name].recipe(workdir)
         stdout, stderr = workdir / "stdout.txt", workdir / "stderr.txt"
         with stdout.open("wb") as out, stderr.open("wb") as err:
-            args = ["nice", "-n", "10", *command.args] if _RECIPES[name].deferrable else command.args
+            args = ["nice", "-n", "10", *command.args] if self._registry[name].deferrable else command.args
             process = subprocess.Popen(args, cwd=command.cwd, stdout=out, stderr=err, env=command.env)
         self._running[name] = _Running(process, command, stdout, stderr)
 
