@@ -128,8 +128,12 @@ class Jobs:
         self._waiting[name] = threading.Thread(target=launch_when_done, daemon=True)
         self._waiting[name].start()
 
+    def workdir(self, name: str) -> Path:
+        """The folder the recipe of job ``name`` was given (for the files it writes)."""
+        return self._workdir / name
+
     def _launch(self, name: str) -> None:
-        workdir = self._workdir / name
+        workdir = self.workdir(name)
         workdir.mkdir()
         command = self._registry[name].recipe(workdir)
         stdout, stderr = workdir / "stdout.txt", workdir / "stderr.txt"

@@ -8,16 +8,14 @@ from pathlib import Path
 import pytest
 
 from background import Command, Jobs, finishing_rank, recipe
-from layerref.docsite.minisite import build_command
+from layerref.docsite.minisite import ROOT, SITE_DIR, build_command
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "site"
 _jobs = Jobs()
 
 
 @recipe("built_site")
 def _build_the_site(workdir: Path) -> Command:
-    args, env = build_command(ROOT, SITE)
+    args, env = build_command(ROOT, SITE_DIR)
     return Command(args, ROOT, env)
 
 
@@ -45,4 +43,4 @@ def jobs() -> Jobs:
 @pytest.fixture(scope="session")
 def built_site(jobs: Jobs) -> tuple[subprocess.CompletedProcess[str], Path]:
     """The strict build of the real site into site/: the finished run and the folder."""
-    return jobs.result("built_site"), SITE
+    return jobs.result("built_site"), SITE_DIR

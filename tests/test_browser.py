@@ -13,18 +13,17 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from background import Command, recipe
 from layerref.docsite.browser import DESKTOP, SCREENSHOTS, Visit, chromium, site_pages
+from layerref.docsite.minisite import ROOT, SITE_DIR
 from layerref.docsite.serve import serve
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "site"  # where the session's build writes (see conftest)
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 
 
 @recipe("page_check", after="built_site")
 def _check_every_page(workdir: Path) -> Command:
     """Every page in Chromium and the screenshots, in the background once the site is built."""
-    return Command([sys.executable, "-m", "layerref.docsite.browser", str(SITE),
+    return Command([sys.executable, "-m", "layerref.docsite.browser", str(SITE_DIR),
                     str(workdir / "report.json"), str(ARTIFACTS)], ROOT)
 
 
@@ -34,7 +33,7 @@ def page_check(jobs, built_site) -> dict:
     assert built_site[0].returncode == 0, built_site[0].stderr
     result = jobs.result("page_check")
     assert result.returncode == 0, result.stderr
-    report = Path(result.args[-2])
+    report = jobs.workdir("page_check") / "report.json"
     return json.loads(report.read_text(encoding="utf-8"))
 
 

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from background import Command, recipe
-from layerref.docsite.minisite import build_command, copy_project, replace_pages
+from layerref.docsite.minisite import ROOT, build_command, copy_project, replace_pages
 
 pytestmark = pytest.mark.build
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_strict_build_is_clean(built_site):
@@ -197,8 +196,7 @@ def _build_again(workdir: Path) -> Command:
 @pytest.fixture(scope="module")
 def second_build(jobs) -> tuple[subprocess.CompletedProcess[str], Path]:
     """A second clean build of the same sources, run alongside the first."""
-    result = jobs.result("second_build")
-    return result, Path(result.args[result.args.index("--site-dir") + 1])
+    return jobs.result("second_build"), jobs.workdir("second_build") / "site"
 
 
 def test_two_clean_builds_are_byte_identical(built_site, second_build):

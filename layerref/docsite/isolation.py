@@ -124,11 +124,6 @@ class Zygote:
         """Wait for the run `start` began and return its result."""
         return self._conn.recv()
 
-    def run(self, block: Block, docs_dir: Path, timeout: float) -> IsolatedRun:
-        """Run ``block`` alone in a fresh fork and wait for the result."""
-        self.start(block, docs_dir, timeout)
-        return self.result()
-
     def close(self) -> None:
         """Stop the zygote."""
         self._conn.send(None)

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Where `make build` and the test session build the project's site.
+SITE_DIR = ROOT / "site"
 # A fence line of an executed block: the whole option string goes, leaving a plain
 # ```python fence (markdown-exec refuses a python fence with exec="off" altogether).
 _EXEC_ON = re.compile(r'(?m)^([ \t]*`{3,}[ \t]*python)\b[^\n]*\bexec="(?!0"|no"|off"|false")[^"]*"[^\n]*$')
