@@ -224,3 +224,35 @@ def test_determinism_check_can_fail(tmp_path):
     (tmp_path / "b" / "index.html").write_text("<p>s4me</p>")
     (tmp_path / "b" / "sitemap.xml").write_text("2026-11-26")
     assert different_files(tmp_path / "a", tmp_path / "b") == ["index.html"]
+
+
+def _search_sections(page_html: str) -> list[tuple[str | None, str, str]]:
+    """What Material's search indexer reads from ``page_html``: (anchor, title, text) per section."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(page_html)
+    parser.close()
+    return [(s.id, "".join(s.title), "".join(s.text)) for s in parser.data]
+
+
+@pytest.mark.parametrize("page", ["normalization", "activations", "api"])
+def test_search_indexer_reads_the_same_without_code_spans(built_site, page: str):
+    """The build indexes pages through strip_code_spans; that must not change the index.
+
+    The heaviest page, a page with figures, and the mkdocstrings page, whose signatures
+    are highlighted outside ``<pre>``.
+    """
+    from layerref.docsite.search import strip_code_spans
+
+    _, site = built_site
+    full = (site / page / "index.html").read_text(encoding="utf-8")
+    stripped = strip_code_spans(full)
+    assert stripped.count("<span") < full.count("<span") / 2  # the speed-up applies here
+    assert _search_sections(stripped) == _search_sections(full)
+
+
+def test_search_comparison_can_fail():
+    """Negative test: outside ``<pre>`` a span splits text the indexer collapses per chunk."""
+    with_span = "<h1>T</h1><p>a\n<span>  </span>b</p>"
+    assert _search_sections(with_span) != _search_sections(with_span.replace("<span>", "").replace("</span>", ""))
