@@ -71,13 +71,18 @@ def test_external_requests_are_caught(desktop, base_url):
 
 @pytest.fixture(scope="module")
 def search(desktop, base_url):
-    """The home page with its search box open and the search index loaded."""
-    home = Visit(desktop).open(base_url)
+    """The home page with its search box open and the real search index loaded cleanly.
+
+    (The page check loads every page with an empty index; this loads the real one.)
+    """
+    visit = Visit(desktop)
+    home = visit.open(base_url)
     home.locator("label.md-search__icon, .md-search__input").first.click()
     # The index (about 1 MB) loads in a web worker: a query typed before it is ready is lost.
     home.wait_for_function(
         "!document.querySelector('.md-search-result__meta').textContent.includes('Initializing')",
         timeout=60_000)
+    assert visit.errors == [] and visit.external == []
     return home
 
 

@@ -3,7 +3,8 @@
 Used by the browser tests, and run on its own as the *page check*: every page of a
 built site loaded on a 375 px phone, with console errors, requests to other hosts,
 a missing title and horizontal scrolling recorded, plus full-page screenshots;
-all written to a JSON report. The test session runs the page check in the
+all written to a JSON report (with an empty search index: see
+`serve_an_empty_search_index`). The test session runs the page check in the
 background as soon as the site is built (see ``tests/background.py``).
 
 Usage::
@@ -75,9 +76,25 @@ def site_pages(site: Path) -> list[str]:
                   for p in site.rglob("index.html") if "assets" not in p.parts)
 
 
-def check_pages(browser: object, base_url: str, pages: list[str]) -> dict[str, list]:
-    """Load every page on a phone; report what went wrong (empty lists when nothing did)."""
+def serve_an_empty_search_index(context: object, site: Path) -> None:
+    """Answer ``context``'s requests for the search index with an index of no entries.
+
+    On every page load Material's search worker builds the whole site's index (1 MB,
+    some 1,300 sections), which costs Chromium as much CPU again as the page itself,
+    though it is the same file on every page. The page check therefore loads pages
+    with an empty index; the search tests load the real one.
+    """
+    config = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
+    body = json.dumps({"config": config, "docs": []})
+    context.route("**/search/search_index.json",
+                  lambda route: route.fulfill(body=body, content_type="application/json"))
+
+
+def check_pages(browser: object, base_url: str, site: Path) -> dict[str, list]:
+    """Load every page of ``site`` on a phone; report what went wrong (empty lists when nothing did)."""
+    pages = site_pages(site)
     context = browser.new_context(**PHONE)
+    serve_an_empty_search_index(context, site)
     visit = Visit(context)
     untitled, too_wide = [], []
     for path in pages:
@@ -92,12 +109,13 @@ def check_pages(browser: object, base_url: str, pages: list[str]) -> dict[str, l
             "without_visible_title": untitled, "wider_than_the_phone": too_wide}
 
 
-def screenshot(browser: object, base_url: str, folder: Path) -> list[str]:
-    """Save the `SCREENSHOTS`; return their file names."""
+def screenshot(browser: object, base_url: str, site: Path, folder: Path) -> list[str]:
+    """Save the `SCREENSHOTS` of ``site`` into ``folder``; return their file names."""
     folder.mkdir(parents=True, exist_ok=True)
     saved = []
     for name, device, path, scheme in SCREENSHOTS:
         context = browser.new_context(**device, color_scheme=scheme)
+        serve_an_empty_search_index(context, site)
         Visit(context).open(base_url + path).screenshot(path=str(folder / f"{name}.png"), full_page=True)
         context.close()
         saved.append(f"{name}.png")
@@ -109,8 +127,8 @@ def main(argv: list[str]) -> int:
 
     site, report, screenshots = (Path(arg) for arg in argv)
     with serve(site) as base_url, chromium() as browser:
-        result = check_pages(browser, base_url, site_pages(site))
-        result["screenshots"] = screenshot(browser, base_url, screenshots)
+        result = check_pages(browser, base_url, site)
+        result["screenshots"] = screenshot(browser, base_url, site, screenshots)
     report.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return 0
 
