@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from background import Command, recipe
-from layerref.docsite.browser import DESKTOP, SCREENSHOTS, Visit, chromium, site_pages
+from layerref.docsite.browser import (DESKTOP, SCREENSHOTS, Visit, chromium,
+                                      serve_an_empty_search_index, site_pages)
 from layerref.docsite.minisite import ROOT, SITE_DIR
 from layerref.docsite.serve import serve
 
@@ -51,10 +52,19 @@ def browser():
         yield browser
 
 
-# One desktop context shared by the tests: the theme's CSS, scripts and search index are
-# fetched and compiled once, as for a reader who opens one page after another.
+# One desktop context shared by the tests: the theme's CSS and scripts are fetched and
+# compiled once, as for a reader who opens one page after another. Only the search tests
+# need the real search index; the others get an empty one (see serve_an_empty_search_index).
 @pytest.fixture(scope="module")
-def desktop(browser):
+def desktop(browser, built_site):
+    context = browser.new_context(**DESKTOP)
+    serve_an_empty_search_index(context, built_site[1])
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def desktop_with_search(browser):
     context = browser.new_context(**DESKTOP)
     yield context
     context.close()
@@ -70,12 +80,12 @@ def test_external_requests_are_caught(desktop, base_url):
 
 
 @pytest.fixture(scope="module")
-def search(desktop, base_url):
+def search(desktop_with_search, base_url):
     """The home page with its search box open and the real search index loaded cleanly.
 
     (The page check loads every page with an empty index; this loads the real one.)
     """
-    visit = Visit(desktop)
+    visit = Visit(desktop_with_search)
     home = visit.open(base_url)
     home.locator("label.md-search__icon, .md-search__input").first.click()
     # The index (about 1 MB) loads in a web worker: a query typed before it is ready is lost.
