@@ -163,7 +163,7 @@ def _run_the_collector_on_faulty_pages(workdir: Path) -> Command:
     return Command(
         [sys.executable, "-m", "pytest", "docs/index.md", *pages, "-q", "-rfE",
          "--continue-on-collection-errors", "-p", "no:cacheprovider",
-         "-o", "layerref_block_timeout=2"],
+         "-o", "layerref_block_timeout=2", "-o", "layerref_warm_up=false"],
         project, {**os.environ, "PYTHONPATH": str(project)},
     )
 

@@ -95,8 +95,9 @@ def _warm_up() -> None:
     to_svg(figure, "warm-up")
 
 
-def _zygote(requests: Connection) -> None:
-    _warm_up()
+def _zygote(requests: Connection, warm_up: bool) -> None:
+    if warm_up:
+        _warm_up()
     # Children share the zygote's memory copy-on-write; a garbage collection in a child
     # would touch every object header and copy the whole heap. Frozen objects are skipped.
     gc.freeze()
@@ -108,10 +109,16 @@ def _zygote(requests: Connection) -> None:
 class Zygote:
     """A clean process that forks one child per block."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm_up: bool = True) -> None:
+        """Fork the zygote.
+
+        Args:
+            warm_up: Pay the blocks' common first-call costs once, in the zygote (about
+                5 CPU-seconds; worth it unless only a few blocks will run).
+        """
         context = mp.get_context("fork")
         self._conn, theirs = context.Pipe()
-        self._process = context.Process(target=_zygote, args=(theirs,), daemon=True)
+        self._process = context.Process(target=_zygote, args=(theirs, warm_up), daemon=True)
         self._process.start()
 
     def start(self, block: Block, docs_dir: Path, timeout: float) -> None:

@@ -34,11 +34,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite tests/snapshots/ from what the blocks print now")
     parser.addini("layerref_block_timeout", "seconds a block may run alone before it is stopped",
                   default="60")
+    parser.addini("layerref_warm_up", "warm the zygote up once for all blocks (off when only "
+                  "a few blocks run)", type="bool", default=True)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     # Forked before any test runs: the clean process each isolated block starts from.
-    session.config._layerref_zygote = Zygote()
+    session.config._layerref_zygote = Zygote(warm_up=session.config.getini("layerref_warm_up"))
     session.config._layerref_outputs = {}
 
 
