@@ -18,8 +18,9 @@ from __future__ import annotations
 import ctypes
 import sys
 
-_MADV_HUGEPAGE = 14
-_MADV_COLLAPSE = 25  # Linux 6.1+: collapse now, synchronously, whatever the THP defrag policy
+# Linux 6.1+: collapse now, synchronously. Unlike MADV_HUGEPAGE it leaves later faults
+# alone: the children's new allocations stay in 4 KiB pages (measured a little faster).
+_MADV_COLLAPSE = 25
 _HUGE_PAGE = 2 << 20
 
 
@@ -67,7 +68,6 @@ def collapse_heap_into_huge_pages() -> int:
     collapsed = 0
     for start, end in ranges:
         # Some ranges cannot be collapsed (partly unmapped pages, say); skip those.
-        libc.madvise(start, end - start, _MADV_HUGEPAGE)
         if libc.madvise(start, end - start, _MADV_COLLAPSE) == 0:
             collapsed += end - start
     return collapsed
