@@ -54,6 +54,43 @@ print(f"{len(blocks)} {t1 - t0:.3f} {t2 - t1:.3f}")
 """
 
 
+FORKS = """
+import gc, os, time
+from layerref.docsite.hugepages import collapse_heap_into_huge_pages
+from layerref.docsite.isolation import warm_up_for_blocks
+
+def fork_and_exit_ms(n=100):
+    start = time.perf_counter()
+    for _ in range(n):
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+    return (time.perf_counter() - start) / n * 1000
+
+warm_up_for_blocks()  # the zygote's state, as isolation.py leaves it before forking
+gc.freeze()
+small = fork_and_exit_ms()
+collapsed = collapse_heap_into_huge_pages()
+print(f"{small:.2f} {fork_and_exit_ms():.2f} {collapsed >> 20}")
+"""
+
+
+def fork_costs() -> tuple[float, float, int]:
+    """Fork-and-exit ms of the warmed zygote in 4 KiB pages, then in huge pages; MB collapsed."""
+    _, out = timed([sys.executable, "-c", FORKS], ROOT)
+    small, huge, megabytes = out.split()[-3:]
+    return float(small), float(huge), int(megabytes)
+
+
+def busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine has been busy since boot (from /proc/stat)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        ticks = [int(field) for field in stat.readline().split()[1:]]
+    idle, iowait = ticks[3], ticks[4]
+    return (sum(ticks) - idle - iowait) / os.sysconf("SC_CLK_TCK")
+
+
 def build_times(site: Path) -> dict[str, float]:
     figures: dict[str, float] = {}
     figures["build"], _ = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
@@ -132,9 +169,11 @@ def first_render_ms(site: Path, page: str) -> float:
     return sorted(times)[1]
 
 
-def test_suite_seconds() -> float:
+def test_suite_seconds() -> tuple[float, float]:
+    """Wall seconds of the test suite, and the CPU seconds the machine was busy meanwhile."""
+    busy = busy_cpu_seconds()
     elapsed, _ = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], ROOT)
-    return elapsed
+    return elapsed, busy_cpu_seconds() - busy
 
 
 def main() -> None:
@@ -161,8 +200,15 @@ def main() -> None:
         for name, size in weights[:5]:
             print(f"    {size / 1024:7.0f} KB  {name}")
         print(f"  first contentful paint of {weights[0][0]}: {first_render_ms(site, weights[0][0]):.0f} ms")
+        small, huge, megabytes = fork_costs()
+        print("Isolation (one fork of the warmed zygote per block)")
+        print(f"  fork + exit, 4 KiB pages:         {small:7.1f} ms")
+        print(f"  fork + exit, {megabytes} MB in huge pages: {huge:5.1f} ms")
         if "--with-tests" in sys.argv:
-            print(f"Test suite (pytest, after set-up): {test_suite_seconds():.1f} s   [<= 90 s]")
+            wall, cpu = test_suite_seconds()
+            print(f"Test suite (pytest, after set-up): {wall:7.1f} s   [<= 90 s]")
+            cores = os.cpu_count()
+            print(f"  machine busy meanwhile:          {cpu:7.0f} CPU-s of {cores * wall:.0f} ({cores} cores)")
     finally:
         shutil.rmtree(site, ignore_errors=True)
 

@@ -75,7 +75,7 @@ def _read_until_eof(fd: int, deadline: float) -> bytes | None:
             chunks.append(chunk)
 
 
-def _warm_up() -> None:
+def warm_up_for_blocks() -> None:
     """Pay once the first-call costs every block's fork would otherwise pay again.
 
     The first `torch.testing.assert_close` imports ~500 modules (sympy among them), the
@@ -97,7 +97,7 @@ def _warm_up() -> None:
 
 def _zygote(requests: Connection, warm_up: bool) -> None:
     if warm_up:
-        _warm_up()
+        warm_up_for_blocks()
     # Children share the zygote's memory copy-on-write; a garbage collection in a child
     # would touch every object header and copy the whole heap. Frozen objects are skipped.
     gc.freeze()
