@@ -28,7 +28,9 @@ _recorders: dict[str, tuple[warnings.catch_warnings, list[warnings.WarningMessag
 def on_config(config):
     """Speed up search indexing; warn (failing a strict build) if Material's plugin changed."""
     search = config.plugins.get("material/search")
-    if search is None or not hasattr(search, "search_index"):
+    if search is None or not search.config.enabled:
+        return config  # no search index to build
+    if not hasattr(search, "search_index"):
         log.warning("Material's search plugin changed (no search_index); update hooks.py")
     else:
         index_without_code_spans(search)
