@@ -208,7 +208,8 @@ def main() -> None:
             wall, cpu = test_suite_seconds()
             print(f"Test suite (pytest, after set-up): {wall:7.1f} s   [<= 90 s]")
             cores = os.cpu_count()
-            print(f"  machine busy meanwhile:          {cpu:7.0f} CPU-s of {cores * wall:.0f} ({cores} cores)")
+            print(f"  machine busy meanwhile:          {cpu:7.0f} CPU-s "
+                  f"of {cores * wall:.0f} ({cores} cores)")
     finally:
         shutil.rmtree(site, ignore_errors=True)
 

@@ -5,7 +5,7 @@ callback per tag. On this site nine tags in ten are the ``<span>`` elements Pygm
 wraps around each token of a highlighted code block, and the indexer keeps no
 ``<span>`` and joins the text inside ``<pre>`` verbatim. Removing those spans before
 indexing therefore leaves the index unchanged (``tests/test_build.py`` compares both
-on a built page) and takes about 3 s off a 20 s build (``make bench``).
+on three built pages) and takes about 3 s off a 20 s build (``make bench``).
 
 Example:
     >>> strip_code_spans('<pre><code><span class="n">x</span> = 1</code></pre>')
