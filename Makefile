@@ -6,6 +6,9 @@ export NO_MKDOCS_2_WARNING := 1
 # The examples use tiny tensors, which gain nothing from torch's thread pool; on a shared
 # 2-core machine its OpenMP workers spin and make the build about 3x slower (make bench).
 export OMP_NUM_THREADS := 1
+# The site tooling (docsite/) is not part of the installed package: the build's hooks,
+# the pages' figure blocks and the tests import it from the checkout.
+export PYTHONPATH := $(CURDIR)
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=

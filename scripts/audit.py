@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from layerref.docsite.browser import CHROMIUM  # noqa: E402
-from layerref.docsite.serve import serve  # noqa: E402
+from docsite.browser import CHROMIUM  # noqa: E402
+from docsite.serve import serve  # noqa: E402
 
 LIGHTHOUSE = ROOT / ".audit" / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")

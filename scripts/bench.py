@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from layerref.docsite.browser import chromium  # noqa: E402
-from layerref.docsite.minisite import copy_project, switch_off_exec  # noqa: E402
-from layerref.docsite.serve import serve  # noqa: E402
+from docsite.browser import chromium  # noqa: E402
+from docsite.minisite import copy_project, switch_off_exec  # noqa: E402
+from docsite.serve import serve  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 # A page with one block, a typical layer page, and the page with the most figures.
@@ -43,8 +43,8 @@ import time
 t0 = time.perf_counter()
 import torch, layerref  # what the build imports too
 from pathlib import Path
-from layerref.docsite.blocks import executed_blocks
-from layerref.docsite.pytest_plugin import run_block
+from docsite.blocks import executed_blocks
+from docsite.pytest_plugin import run_block
 t1 = time.perf_counter()
 blocks = executed_blocks(Path("docs"))
 for block in blocks:
@@ -56,8 +56,8 @@ print(f"{len(blocks)} {t1 - t0:.3f} {t2 - t1:.3f}")
 
 FORKS = """
 import gc, os, time
-from layerref.docsite.hugepages import collapse_heap_into_huge_pages
-from layerref.docsite.isolation import warm_up_for_blocks
+from docsite.hugepages import collapse_heap_into_huge_pages
+from docsite.isolation import warm_up_for_blocks
 
 def fork_and_exit_ms(n=100):
     start = time.perf_counter()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from background import Command, Jobs, finishing_rank, recipe
-from layerref.docsite.minisite import ROOT, SITE_DIR, build_command
+from docsite.minisite import ROOT, SITE_DIR, build_command
 
 _jobs = Jobs()
 

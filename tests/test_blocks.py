@@ -1,8 +1,8 @@
 """The exec-block parser finds exactly the blocks markdown-exec runs."""
 
-from layerref.docsite.blocks import executed_blocks, iter_blocks, parse_options
-from layerref.docsite.coverage import DOCS_DIR
-from layerref.docsite.snapshots import SNAPSHOT_DIR
+from docsite.blocks import executed_blocks, iter_blocks, parse_options
+from docsite.coverage import DOCS_DIR
+from docsite.snapshots import SNAPSHOT_DIR
 
 PAGE = '''# Page
 

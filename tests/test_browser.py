@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from background import Command, recipe
-from layerref.docsite.browser import (DESKTOP, SCREENSHOTS, Visit, chromium,
+from docsite.browser import (DESKTOP, SCREENSHOTS, Visit, chromium,
                                       serve_an_empty_search_index, site_pages)
-from layerref.docsite.minisite import ROOT, SITE_DIR
-from layerref.docsite.serve import serve
+from docsite.minisite import ROOT, SITE_DIR
+from docsite.serve import serve
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -24,13 +24,13 @@ ARTIFACTS = ROOT / "artifacts" / "screenshots"
 @recipe("page_check", after="built_site")
 def _check_every_page(workdir: Path) -> Command:
     """Every page in Chromium and the screenshots, in the background once the site is built."""
-    return Command([sys.executable, "-m", "layerref.docsite.browser", str(SITE_DIR),
+    return Command([sys.executable, "-m", "docsite.browser", str(SITE_DIR),
                     str(workdir / "report.json"), str(ARTIFACTS)], ROOT)
 
 
 @pytest.fixture(scope="module")
 def page_check(jobs, built_site) -> dict:
-    """The page check's report (see `layerref.docsite.browser.check_pages`)."""
+    """The page check's report (see `docsite.browser.check_pages`)."""
     assert built_site[0].returncode == 0, built_site[0].stderr
     result = jobs.result("page_check")
     assert result.returncode == 0, result.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from background import Command, recipe
-from layerref.docsite.minisite import ROOT, build_command, copy_project, replace_pages
+from docsite.minisite import ROOT, build_command, copy_project, replace_pages
 
 pytestmark = pytest.mark.build
 
@@ -243,7 +243,7 @@ def test_search_indexer_reads_the_same_without_code_spans(built_site, page: str)
     The heaviest page, a page with figures, and the mkdocstrings page, whose signatures
     are highlighted outside ``<pre>``.
     """
-    from layerref.docsite.search import strip_code_spans
+    from docsite.search import strip_code_spans
 
     _, site = built_site
     full = (site / page / "index.html").read_text(encoding="utf-8")

@@ -10,10 +10,10 @@ import pytest
 import torch
 from torch import nn
 
-from layerref.docsite import coverage as cov
-from layerref.docsite.blocks import iter_blocks
-from layerref.docsite.names import check_page
-from layerref.inventory import GATED_AREAS, api_inventory, is_deprecated
+from docsite import coverage as cov
+from docsite.blocks import iter_blocks
+from docsite.names import check_page
+from docsite.inventory import GATED_AREAS, api_inventory, is_deprecated
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -1,4 +1,4 @@
-"""The zygote's heap moves into huge pages, its contents untouched (layerref.docsite.hugepages)."""
+"""The zygote's heap moves into huge pages, its contents untouched (docsite.hugepages)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 THP = Path("/sys/kernel/mm/transparent_hugepage/enabled")
-HUGEPAGES = Path(__file__).parents[1] / "layerref" / "docsite" / "hugepages.py"
+HUGEPAGES = Path(__file__).parents[1] / "docsite" / "hugepages.py"
 
 
 def _kernel_has_madv_collapse() -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from layerref.docsite.usage import used_names
+from docsite.usage import used_names
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ import types
 from dataclasses import dataclass
 from functools import cache
 
-from layerref.inventory import is_deprecated
+from docsite.inventory import is_deprecated
 
 # A name followed by `*` is a pattern (`register_module_*`), not a name: skipped.
 _NAME = re.compile(r"(?<![\w.])(torch\.nn|nn|F)((?:\.[A-Za-z_]\w*)+)(?![\w*])")

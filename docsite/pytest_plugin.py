@@ -1,10 +1,10 @@
 """pytest plugin: every executed ```python exec="on"``` block under docs/ is a test item.
 
-Enabled for the project by ``-p layerref.docsite.pytest_plugin`` in pyproject.toml.
+Enabled for the project by ``-p docsite.pytest_plugin`` in pyproject.toml.
 Each item runs its block and fails on any difference between:
 
 1. the block run alone, in a fresh fork of a clean process (see
-   `layerref.docsite.isolation`), stopped after ``layerref_block_timeout`` seconds;
+   `docsite.isolation`), stopped after ``layerref_block_timeout`` seconds;
 2. the block run in this process, at the same time as 1, in fresh globals, after
    the blocks before it, as the build runs it (warnings are errors, global state
    must be left as found);
@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from layerref.docsite import snapshots
-from layerref.docsite.blocks import Block, iter_blocks
-from layerref.docsite.isolation import Zygote
-from layerref.docsite.state import global_state, restore_global_state
+from docsite import snapshots
+from docsite.blocks import Block, iter_blocks
+from docsite.isolation import Zygote
+from docsite.state import global_state, restore_global_state
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

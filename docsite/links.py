@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections.abc import Callable
 
-from layerref.inventory import resolve
+from docsite.inventory import resolve
 
 BASE = "https://docs.pytorch.org/docs/stable"
 

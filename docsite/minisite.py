@@ -7,7 +7,7 @@ one page and expect the real configuration to reject it.
 
 Usage::
 
-    .venv/bin/python -m layerref.docsite.minisite docs/convolution.md [docs/pooling.md ...]
+    .venv/bin/python -m docsite.minisite docs/convolution.md [docs/pooling.md ...]
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 #: Where `make build` and the test session build the project's site.
 SITE_DIR = ROOT / "site"
 # A fence line of an executed block: the whole option string goes, leaving a plain
@@ -32,14 +32,14 @@ _NAV = re.compile(r"(?m)^nav:\n(?:(?:[ \t].*)?\n)*")
 
 
 def copy_project(dest: Path, root: Path = ROOT) -> Path:
-    """Copy what a build and the block tests need (configs, docs/, layerref/, snapshots)."""
+    """Copy what a build and the block tests need (configs, docs/, layerref/, docsite/, snapshots)."""
     for name in ("mkdocs.yml", "pyproject.toml"):
         shutil.copy2(root / name, dest / name)
     shutil.copytree(root / "docs", dest / "docs")
     if (root / "tests" / "snapshots").is_dir():
         shutil.copytree(root / "tests" / "snapshots", dest / "tests" / "snapshots")
-    shutil.copytree(root / "layerref", dest / "layerref",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("layerref", "docsite"):
+        shutil.copytree(root / package, dest / package, ignore=shutil.ignore_patterns("__pycache__"))
     return dest
 
 
@@ -74,8 +74,8 @@ def replace_pages(project: Path, pages: Mapping[str, str]) -> None:
 def build_command(project: Path, site_dir: Path | None = None) -> tuple[list[str], dict[str, str]]:
     """The strict build of ``project`` (no -q, no -v: see DESIGN.md): arguments and environment.
 
-    The environment puts the project's own ``layerref`` first on the path, so a copy
-    builds with its copy of the package.
+    The environment puts the project's own ``layerref`` and ``docsite`` first on the
+    path, so a copy builds with its copy of both.
     """
     site_dir = site_dir or project / "site"
     args = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site_dir)]

@@ -7,9 +7,9 @@
   build fails on it as the test collector does.
 - The theme's search dialog gets the accessible name Material leaves out.
 - Compiled theme templates are kept across `mkdocs serve` rebuilds
-  (``layerref.docsite.templates``).
+  (``docsite.templates``).
 - The search indexer reads each page without its code blocks' token spans
-  (``layerref.docsite.search``): the same index, about 3 s sooner.
+  (``docsite.search``): the same index, about 3 s sooner.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from __future__ import annotations
 import logging
 import warnings
 
-from layerref.docsite.links import expand_official_links
-from layerref.docsite.search import index_without_code_spans
-from layerref.docsite.templates import COMPILED_TEMPLATES
+from docsite.links import expand_official_links
+from docsite.search import index_without_code_spans
+from docsite.templates import COMPILED_TEMPLATES
 
 log = logging.getLogger("mkdocs.plugins.layerref")
 _recorders: dict[str, tuple[warnings.catch_warnings, list[warnings.WarningMessage]]] = {}

@@ -12,9 +12,9 @@ import hashlib
 import re
 from pathlib import Path
 
-from layerref.docsite.blocks import Block
+from docsite.blocks import Block
 
-SNAPSHOT_DIR = Path(__file__).resolve().parents[2] / "tests" / "snapshots"
+SNAPSHOT_DIR = Path(__file__).resolve().parents[1] / "tests" / "snapshots"
 _ENTRY = re.compile(r"^## (?P<id>\S+)\n\n(?P<fence>`{3,})text\n(?P<body>.*?)\n?(?P=fence)$",
                     re.M | re.S)
 
@@ -28,7 +28,7 @@ def recorded(block: Block, output: str) -> str:
     """The form in which a block's output is stored (a digest for figures).
 
     Examples:
-        >>> from layerref.docsite.blocks import Block
+        >>> from docsite.blocks import Block
         >>> recorded(Block("p.md", 1, "", {"html": "1"}, ""), "<svg/>")[:14]
         'sha256:d4dc566'
     """

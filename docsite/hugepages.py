@@ -1,7 +1,7 @@
 """Back a process's heap with transparent huge pages, so that forking it is cheap.
 
 `fork` copies the parent's page tables and `exit` tears the child's down: work in
-proportion to the number of pages mapped. The zygote of `layerref.docsite.isolation`
+proportion to the number of pages mapped. The zygote of `docsite.isolation`
 holds about 240 MB of Python and torch heap in 4 KiB pages and forks once per block.
 Collapsing that heap into 2 MiB pages, once, cuts each fork-and-exit from about 25 ms
 to about 7 ms on the 2-core CI machine (a virtual machine, where page-table updates

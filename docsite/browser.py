@@ -9,7 +9,7 @@ background as soon as the site is built (see ``tests/background.py``).
 
 Usage::
 
-    .venv/bin/python -m layerref.docsite.browser site/ report.json artifacts/screenshots/
+    .venv/bin/python -m docsite.browser site/ report.json artifacts/screenshots/
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def screenshot(browser: object, base_url: str, site: Path, folder: Path) -> list
 
 
 def main(argv: list[str]) -> int:
-    from layerref.docsite.serve import serve
+    from docsite.serve import serve
 
     site, report, screenshots = (Path(arg) for arg in argv)
     with serve(site) as base_url, chromium() as browser:

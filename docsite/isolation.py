@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from layerref.docsite.blocks import Block
-from layerref.docsite.hugepages import collapse_heap_into_huge_pages
+from docsite.blocks import Block
+from docsite.hugepages import collapse_heap_into_huge_pages
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class IsolatedRun:
 
 def _run_in_fork(block: Block, docs_dir: Path, timeout: float) -> IsolatedRun:
     """Fork, run the block in the child, and collect its result within ``timeout`` seconds."""
-    from layerref.docsite.pytest_plugin import run_block
+    from docsite.pytest_plugin import run_block
 
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -86,7 +86,7 @@ def warm_up_for_blocks() -> None:
     import torch
     import torch._dynamo  # noqa: F401
 
-    from layerref.docsite.figures import new_figure, to_svg
+    from docsite.figures import new_figure, to_svg
 
     torch.testing.assert_close(torch.zeros(2), torch.zeros(2))
     repr(torch.zeros(2))

@@ -1,7 +1,7 @@
 """Executed coverage of the `torch.nn` API by the site's example blocks.
 
-For each name of `layerref.inventory.api_inventory`, the page sections whose
-*executed* blocks use it (found by `layerref.docsite.usage`). Renders the
+For each name of `docsite.inventory.api_inventory`, the page sections whose
+*executed* blocks use it (found by `docsite.usage`). Renders the
 Coverage page and feeds the coverage gate in the tests.
 """
 
@@ -16,12 +16,12 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
-from layerref.docsite.blocks import Block, executed_blocks
-from layerref.docsite.links import official_url, page_link
-from layerref.docsite.usage import used_names
-from layerref.inventory import AREAS, api_inventory, resolve
+from docsite.blocks import Block, executed_blocks
+from docsite.links import official_url, page_link
+from docsite.usage import used_names
+from docsite.inventory import AREAS, api_inventory, resolve
 
-DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
+DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
 EXCLUSIONS_FILE = Path(__file__).with_name("coverage_exclusions.toml")
 _ANCHOR = re.compile(r"\{\s*#([\w-]+)[^}]*\}\s*$")
 
@@ -43,7 +43,7 @@ def section_of(block: Block, page_titles: dict[str, str]) -> Section:
     """The section a block belongs to (the page itself when it precedes every ``##``).
 
     Examples:
-        >>> from layerref.docsite.blocks import Block
+        >>> from docsite.blocks import Block
         >>> section_of(Block("conv.md", 3, "", {}, "`nn.Conv2d` { #conv }"), {}).link("coverage.md")
         '[`nn.Conv2d`](../conv/#conv)'
         >>> section_of(Block("conv.md", 3, "", {}, "Shapes and sizes"), {}).anchor
