@@ -22,6 +22,7 @@ from pathlib import Path
 
 from docsite.blocks import Block
 from docsite.hugepages import collapse_heap_into_huge_pages
+from docsite.runner import run_block
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,6 @@ class IsolatedRun:
 
 def _run_in_fork(block: Block, docs_dir: Path, timeout: float) -> IsolatedRun:
     """Fork, run the block in the child, and collect its result within ``timeout`` seconds."""
-    from docsite.pytest_plugin import run_block
-
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: run, report, and leave without running any exit handlers

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import io
 import signal
-import warnings
 from pathlib import Path
 
 import pytest
@@ -26,7 +24,7 @@ import pytest
 from docsite import snapshots
 from docsite.blocks import Block, iter_blocks
 from docsite.isolation import Zygote
-from docsite.state import global_state, restore_global_state
+from docsite.runner import BlockFailure, run_block
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -89,10 +87,6 @@ def _site_block_ids(session: pytest.Session) -> dict[str, str]:
     if not hasattr(session, "_layerref_block_ids"):
         session._layerref_block_ids = {}
     return session._layerref_block_ids
-
-
-class BlockFailure(Exception):
-    """A block broke one of the rules; the message says which and where."""
 
 
 class ExecBlock(pytest.Item):
@@ -211,31 +205,3 @@ def _time_limit(seconds: float):
 def _diff(a: str, b: str, a_name: str, b_name: str) -> str:
     return "".join(difflib.unified_diff(
         a.splitlines(keepends=True), b.splitlines(keepends=True), a_name, b_name))
-
-
-def run_block(block: Block, docs_dir: Path) -> str:
-    """Execute ``block`` like markdown-exec does and return what it printed.
-
-    Tracebacks point at the Markdown file and line. Any warning is an error,
-    and so is a change to global state the block leaves behind.
-    """
-    filename = str(docs_dir / block.page)
-    # Leading newlines make the code's line numbers those of the Markdown file.
-    code = compile("\n" * (block.line - 1) + block.code, filename, "exec")
-    before = global_state()
-    out = io.StringIO()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            with contextlib.redirect_stdout(out):
-                exec(code, {"__name__": "__main__"})
-    finally:
-        after = global_state()
-        restore_global_state(before)
-    if before != after:
-        changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
-        raise BlockFailure(
-            f"docs/{block.page}:{block.line} block {block.id!r} left global state changed "
-            f"(before, after): {changed}"
-        )
-    return out.getvalue()

@@ -44,7 +44,7 @@ t0 = time.perf_counter()
 import torch, layerref  # what the build imports too
 from pathlib import Path
 from docsite.blocks import executed_blocks
-from docsite.pytest_plugin import run_block
+from docsite.runner import run_block
 t1 = time.perf_counter()
 blocks = executed_blocks(Path("docs"))
 for block in blocks:
