@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from docsite import snapshots
+from docsite.compare import FIGURE_TOLERANCE
 from docsite.blocks import Block, iter_blocks
 from docsite.isolation import Zygote
 from docsite.runner import BlockFailure, run_block
@@ -34,17 +35,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   default="60")
     parser.addini("layerref_warm_up", "warm the zygote up once for all blocks (off when only "
                   "a few blocks run)", type="bool", default=True)
+    parser.addini("layerref_isolate", "also run each block alone in a fresh fork (off for a "
+                  "second pass under other CPU kernels, where only the output matters)",
+                  type="bool", default=True)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    import torch
+
+    # docsite.kernels reads this line to prove which kernel set a run used.
+    return f"torch {torch.__version__}, CPU kernels: {torch.backends.cpu.get_cpu_capability()}"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     # Forked before any test runs: the clean process each isolated block starts from.
-    session.config._layerref_zygote = Zygote(warm_up=session.config.getini("layerref_warm_up"))
-    session.config._layerref_outputs = {}
+    config = session.config
+    config._layerref_zygote = (Zygote(warm_up=config.getini("layerref_warm_up"))
+                               if config.getini("layerref_isolate") else None)
+    config._layerref_outputs = {}
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
-    config._layerref_zygote.close()
+    if config._layerref_zygote is not None:
+        config._layerref_zygote.close()
     if config.getoption("--update-snapshots"):
         for page, outputs in config._layerref_outputs.items():
             snapshots.dump(page, outputs)
@@ -99,10 +113,22 @@ class ExecBlock(pytest.Item):
 
     def runtest(self) -> None:
         block, config = self.block, self.config
-        docs = config.rootpath / "docs"
         where = f"docs/{block.page}:{block.line} block {block.id!r}"
+        docs = config.rootpath / "docs"
         timeout = float(config.getini("layerref_block_timeout"))
-        zygote = config._layerref_zygote
+        if config._layerref_zygote is None:
+            try:
+                with _time_limit(timeout):
+                    output = run_block(block, docs)
+            except _Overtime:
+                raise BlockFailure(f"{where} did not finish within {timeout:g} s") from None
+        else:
+            output = self._run_in_sequence_and_alone(where, docs, timeout)
+        self._compare_with_snapshot(where, output)
+
+    def _run_in_sequence_and_alone(self, where: str, docs: Path, timeout: float) -> str:
+        """What the block printed in sequence, once its run alone printed the same."""
+        block, zygote = self.block, self.config._layerref_zygote
         # The run alone goes on in a fork while this process runs the block in sequence.
         zygote.start(block, docs, timeout)
         output = None
@@ -129,19 +155,30 @@ class ExecBlock(pytest.Item):
                 f"(unseeded randomness or leaked state?):\n"
                 + _diff(isolated.output, output, "alone", "in sequence")
             )
+        return output
+
+    def _compare_with_snapshot(self, where: str, output: str) -> None:
+        block, config = self.block, self.config
         recorded = snapshots.recorded(block, output)
-        config._layerref_outputs.setdefault(block.page, {})[block.id] = recorded
+        expected = snapshots.load(block.page).get(block.id)
+        found = ["it has no snapshot"] if expected is None else snapshots.differences(expected, recorded)
+        # Re-recording keeps an entry that still matches: no churn from another CPU's digits.
+        config._layerref_outputs.setdefault(block.page, {})[block.id] = recorded if found else expected
         if config.getoption("--update-snapshots"):
             return
-        expected = snapshots.load(block.page).get(block.id)
         if expected is None:
             raise BlockFailure(f"{where} has no snapshot yet: run `make snapshots` and review it")
-        if recorded != expected:
+        if found:
             raise BlockFailure(
                 f"{where} prints something other than its snapshot "
-                f"(tests/snapshots/{block.page}); if the change is intended, run "
-                f"`make snapshots` and review the diff:\n"
-                + _diff(expected, recorded, "snapshot", "now")
+                f"(tests/snapshots/{block.page}):\n"
+                + "".join(f"  - {difference}\n" for difference in found)
+                + f"Floats may differ by one unit in their last printed digit (or 1e-4 relative, "
+                f"and less than 10 %), figures by {FIGURE_TOLERANCE:g} figure units; everything "
+                f"else must be equal "
+                f"(docsite/compare.py). If the change is intended, run `make snapshots` and "
+                f"review the diff:\n"
+                + _diff(expected.text, recorded.text, "snapshot", "now")
             )
 
     def repr_failure(self, excinfo, style=None):
@@ -167,12 +204,22 @@ class SnapshotIds(pytest.Item):
     def runtest(self) -> None:
         if self.config.getoption("--update-snapshots"):
             return
-        stored = list(snapshots.load(self.page))
+        entries = snapshots.load(self.page)
+        stored = list(entries)
         if stored != self.ids:
             raise BlockFailure(
                 f"tests/snapshots/{self.page} does not match the blocks of docs/{self.page}: "
                 f"stale {sorted(set(stored) - set(self.ids))}, "
                 f"missing {sorted(set(self.ids) - set(stored))}, or a different order; "
+                f"run `make snapshots`"
+            )
+        referenced = {name for entry in entries.values() for name in entry.figures}
+        files = {path.relative_to(snapshots.SNAPSHOT_DIR).as_posix()
+                 for path in snapshots.figure_files(self.page)}
+        if referenced != files:
+            raise BlockFailure(
+                f"the figure files of tests/snapshots/{self.page} are not the ones it names: "
+                f"unnamed {sorted(files - referenced)}, missing {sorted(referenced - files)}; "
                 f"run `make snapshots`"
             )
 
