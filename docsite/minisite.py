@@ -7,7 +7,7 @@ one page and expect the real configuration to reject it.
 
 Usage::
 
-    .venv/bin/python -m docsite.minisite docs/convolution.md [docs/pooling.md ...]
+    .venv/bin/python -m docsite.minisite [--site-dir DIR] docs/convolution.md [docs/pooling.md ...]
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ _NAV = re.compile(r"(?m)^nav:\n(?:(?:[ \t].*)?\n)*")
 
 def copy_project(dest: Path, root: Path = ROOT) -> Path:
     """Copy what a build and the block tests need (configs, docs/, layerref/, docsite/, snapshots)."""
+    dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "pyproject.toml"):
         shutil.copy2(root / name, dest / name)
     shutil.copytree(root / "docs", dest / "docs")
@@ -88,12 +89,42 @@ def build(project: Path, site_dir: Path | None = None) -> subprocess.CompletedPr
     return subprocess.run(args, cwd=project, capture_output=True, text=True, env=env)
 
 
+def selected_pages(paths: list[str], docs_dir: Path) -> list[str]:
+    """The pages ``paths`` name, relative to ``docs_dir``; an error unless each is a page.
+
+    Examples:
+        >>> selected_pages([str(ROOT / "docs" / "index.md")], ROOT / "docs")
+        ['index.md']
+        >>> selected_pages([], ROOT / "docs")
+        Traceback (most recent call last):
+        ...
+        ValueError: name at least one page to build, e.g. docs/convolution.md
+    """
+    if not paths:
+        raise ValueError("name at least one page to build, e.g. docs/convolution.md")
+    pages = []
+    for path in paths:
+        resolved = Path(path).resolve()
+        if resolved.suffix != ".md" or not resolved.is_file() or docs_dir.resolve() not in resolved.parents:
+            raise ValueError(f"{path} is not a page under {docs_dir}")
+        pages.append(resolved.relative_to(docs_dir.resolve()).as_posix())
+    return pages
+
+
 def main(argv: list[str]) -> int:
-    pages = [Path(a).resolve().relative_to(ROOT / "docs").as_posix() for a in argv]
+    """``minisite [--site-dir DIR] docs/<page>.md ...``: the strict build, only those pages' blocks run."""
+    site_dir = None
+    if argv[:1] == ["--site-dir"]:
+        site_dir, argv = Path(argv[1]).resolve(), argv[2:]
+    try:
+        pages = selected_pages(argv, ROOT / "docs")
+    except ValueError as error:
+        print(f"minisite: {error}", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="layerref-minisite-") as tmp:
         project = copy_project(Path(tmp))
         switch_off_exec(project / "docs", keep=pages)
-        result = build(project)
+        result = build(project, site_dir)
         print(result.stderr, end="")
         return result.returncode
 

@@ -33,9 +33,9 @@ def global_state() -> dict[str, Any]:
         "deterministic": torch.are_deterministic_algorithms_enabled(),
         "num_threads": torch.get_num_threads(),
         "cwd": os.getcwd(),
-        "print_options": repr(torch._tensor_str.PRINT_OPTS.__dict__),
+        "print_options": tuple(sorted(vars(torch._tensor_str.PRINT_OPTS).items())),
         "global_module_hooks": {
-            name: len(getattr(nn_module, name, {})) for name in _GLOBAL_HOOK_DICTS
+            name: tuple(getattr(nn_module, name, {})) for name in _GLOBAL_HOOK_DICTS
         },
         # Set by the first global backward hook and never reset by removing it: after
         # that, torch refuses the other kind of global backward hook in this process.
@@ -44,11 +44,18 @@ def global_state() -> dict[str, Any]:
 
 
 def restore_global_state(state: dict[str, Any]) -> None:
-    """Put back the settings of a `global_state` snapshot that can be set directly.
+    """Put back every setting of a `global_state` snapshot, so that a block that leaked
+    one fails alone and the blocks after it run as they would have.
 
     Only what changed is set: some setters are slow (`torch.use_deterministic_algorithms`
-    imports torch._inductor). Global hooks cannot be restored here; a block that leaks
-    one still fails.
+    imports torch._inductor).
+
+    Examples:
+        >>> state = global_state()
+        >>> torch.set_printoptions(precision=2); _ = torch.set_grad_enabled(False)
+        >>> restore_global_state(state)
+        >>> global_state() == state
+        True
     """
     now = global_state()
     setters = {
@@ -57,7 +64,26 @@ def restore_global_state(state: dict[str, Any]) -> None:
         "deterministic": torch.use_deterministic_algorithms,
         "num_threads": torch.set_num_threads,
         "cwd": os.chdir,
+        "print_options": _set_print_options,
+        "global_module_hooks": _remove_added_hooks,
+        "global_backward_hook_kind": _set_backward_hook_kind,
     }
     for key, setter in setters.items():
         if now[key] != state[key]:
             setter(state[key])
+
+
+def _set_print_options(options: tuple[tuple[str, Any], ...]) -> None:
+    for name, value in options:
+        setattr(torch._tensor_str.PRINT_OPTS, name, value)
+
+
+def _remove_added_hooks(hooks: dict[str, tuple[int, ...]]) -> None:
+    for name, keys in hooks.items():
+        registered = getattr(nn_module, name, {})
+        for key in set(registered) - set(keys):
+            del registered[key]
+
+
+def _set_backward_hook_kind(kind: bool | None) -> None:
+    nn_module._global_is_full_backward_hook = kind

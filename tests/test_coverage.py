@@ -127,6 +127,14 @@ def test_name_check_accepts_right_uses(text):
     assert check_page(text, "p.md") == []
 
 
+def test_name_check_exemption_stays_in_its_paragraph():
+    """A paragraph that says a name does not exist excuses its own names, not its neighbours'."""
+    text = ("## Conv\n\nThe notes write `nn.Conv4d`.\n\n"
+            "Elsewhere `nn.Conv5d` does not exist, nor does `F.hardwish`.\n")
+    problems = [str(p) for p in check_page(text, "p.md")]
+    assert problems == ["p.md:3: torch.nn.Conv4d: does not exist in the installed torch"]
+
+
 def test_deprecation_detection():
     assert is_deprecated("torch.nn.init.uniform") and not is_deprecated("torch.nn.init.uniform_")
     assert not is_deprecated("torch.nn.functional.mse_loss")  # only its size_average argument is
