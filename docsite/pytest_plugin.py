@@ -1,14 +1,17 @@
 """pytest plugin: every executed ```python exec="on"``` block under docs/ is a test item.
 
 Enabled for the project by ``-p docsite.pytest_plugin`` in pyproject.toml.
-Each item runs its block and fails on any difference between:
+Each item first checks the block's code against the rules for example blocks
+(`docsite.rules`: an error or warning demonstration must fail when nothing happens, proof
+is computed, asserts can fail), then runs it and fails on any difference between:
 
 1. the block run alone, in a fresh fork of a clean process (see
    `docsite.isolation`), stopped after ``layerref_block_timeout`` seconds;
 2. the block run in this process, at the same time as 1, in fresh globals, after
    the blocks before it, as the build runs it (warnings are errors, global state
    must be left as found);
-3. the page's reviewed snapshot (``tests/snapshots/<page>.md``);
+3. the page's reviewed snapshot (``tests/snapshots/<page>.md``), compared with the
+   tolerance for floats and figures of `docsite.compare`;
    ``pytest --update-snapshots`` (``make snapshots``) rewrites them.
 """
 
@@ -21,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from docsite import snapshots
+from docsite import rules, snapshots
 from docsite.compare import FIGURE_TOLERANCE
 from docsite.blocks import Block, iter_blocks
 from docsite.isolation import Zygote
@@ -116,6 +119,12 @@ class ExecBlock(pytest.Item):
         where = f"docs/{block.page}:{block.line} block {block.id!r}"
         docs = config.rootpath / "docs"
         timeout = float(config.getini("layerref_block_timeout"))
+        broken = rules.check(block.code)
+        if broken:
+            raise BlockFailure(
+                f"{where} breaks the rules for example blocks (docsite/rules.py):\n"
+                + "".join(f"  - docs/{block.page}:{block.line + v.line - 1}: [{v.rule}] {v.message}\n"
+                          for v in broken))
         if config._layerref_zygote is None:
             try:
                 with _time_limit(timeout):

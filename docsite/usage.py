@@ -28,19 +28,19 @@ def used_names(code: str) -> set[str]:
         ``torch.nn.utils.prune.remove``.
     """
     nodes = list(ast.walk(ast.parse(code)))  # one walk serves both passes
-    aliases = _aliases(nodes)
+    aliases = aliases_of(nodes)
     found: set[str] = set()
     for node in nodes:
         # Inner parts of a chain are visited too; they only add prefixes already found.
         if isinstance(node, ast.Attribute | ast.Name):
-            chain = _chain(node)
+            chain = chain_of(node)
             if chain and chain[0] in aliases:
                 parts = aliases[chain[0]].split(".") + chain[1:]
                 found.update(".".join(parts[:i]) for i in range(2, len(parts) + 1))
     return {name for name in found if name.startswith("torch.")}
 
 
-def _aliases(nodes: list[ast.AST]) -> dict[str, str]:
+def aliases_of(nodes: list[ast.AST]) -> dict[str, str]:
     """Local name -> the torch module or object it was imported as."""
     aliases: dict[str, str] = {}
     for node in nodes:
@@ -58,7 +58,7 @@ def _aliases(nodes: list[ast.AST]) -> dict[str, str]:
     return aliases
 
 
-def _chain(node: ast.expr) -> list[str]:
+def chain_of(node: ast.expr) -> list[str]:
     """``a.b.c`` -> ``["a", "b", "c"]``; anything not a plain name chain -> ``[]``."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
