@@ -86,7 +86,9 @@ def iter_blocks(text: str, page: str) -> Iterator[Block]:
         body: list[str] = []
         j = i + 1
         while j < len(lines) and not close.match(lines[j]):
-            body.append(lines[j][len(indent):] if lines[j].startswith(indent) else lines[j].lstrip())
+            body.append(
+                lines[j][len(indent) :] if lines[j].startswith(indent) else lines[j].lstrip()
+            )
             j += 1
         if match["lang"] in ("python", "py"):
             yield Block(page, i + 2, "\n".join(body) + "\n", parse_options(match["opts"]), section)

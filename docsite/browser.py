@@ -22,23 +22,33 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        # Offline, as on the build machines: any host but the test server fails at once.
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Offline, as on the build machines: any host but the test server fails at once.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True}
 #: Full-page screenshots the page check saves: (file name, device, path, colour scheme).
-SCREENSHOTS = [("home", DESKTOP, "", "light"),
-               ("convolution", DESKTOP, "convolution/", "light"),
-               ("distances-phone-dark", PHONE, "distances/", "dark")]
+SCREENSHOTS = [
+    ("home", DESKTOP, "", "light"),
+    ("convolution", DESKTOP, "convolution/", "light"),
+    ("distances-phone-dark", PHONE, "distances/", "dark"),
+]
 
 
 @contextlib.contextmanager
 def chromium() -> Iterator[object]:
     """Debian's headless Chromium, as a Playwright ``Browser``."""
     if not CHROMIUM.exists():
-        raise RuntimeError("Debian's chromium is missing: run `make browser` (or .ci/run) to install it")
+        raise RuntimeError(
+            "Debian's chromium is missing: run `make browser` (or .ci/run) to install it"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -56,12 +66,18 @@ class Visit:
         self.page = context.new_page()
         self.errors: list[str] = []
         self.external: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"{self.page.url}: {m.text}"))
+        self.page.on(
+            "console",
+            lambda m: m.type == "error" and self.errors.append(f"{self.page.url}: {m.text}"),
+        )
         self.page.on("pageerror", lambda e: self.errors.append(f"{self.page.url}: {e}"))
         self.page.on("request", self._record_external)
 
     def _record_external(self, request: object) -> None:
-        if not request.url.startswith(("data:", "blob:")) and urlparse(request.url).hostname != "127.0.0.1":
+        if (
+            not request.url.startswith(("data:", "blob:"))
+            and urlparse(request.url).hostname != "127.0.0.1"
+        ):
             self.external.append(request.url)
 
     def open(self, url: str) -> object:
@@ -72,8 +88,11 @@ class Visit:
 
 def site_pages(site: Path) -> list[str]:
     """The URL paths of a built site's pages (``""`` for the home page, ``"pooling/"``, ...)."""
-    return sorted(p.relative_to(site).parent.as_posix().removeprefix(".") + "/"
-                  for p in site.rglob("index.html") if "assets" not in p.parts)
+    return sorted(
+        p.relative_to(site).parent.as_posix().removeprefix(".") + "/"
+        for p in site.rglob("index.html")
+        if "assets" not in p.parts
+    )
 
 
 def serve_an_empty_search_index(context: object, site: Path) -> None:
@@ -84,14 +103,18 @@ def serve_an_empty_search_index(context: object, site: Path) -> None:
     though it is the same file on every page. The page check therefore loads pages
     with an empty index; the search tests load the real one.
     """
-    config = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
+    config = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))[
+        "config"
+    ]
     body = json.dumps({"config": config, "docs": []})
-    context.route("**/search/search_index.json",
-                  lambda route: route.fulfill(body=body, content_type="application/json"))
+    context.route(
+        "**/search/search_index.json",
+        lambda route: route.fulfill(body=body, content_type="application/json"),
+    )
 
 
 def check_pages(browser: object, base_url: str, site: Path) -> dict[str, list]:
-    """Load every page of ``site`` on a phone; report what went wrong (empty lists when nothing did)."""
+    """Load every page of ``site`` on a phone; report what went wrong (empty lists if nothing)."""
     pages = site_pages(site)
     context = browser.new_context(**PHONE)
     serve_an_empty_search_index(context, site)
@@ -105,8 +128,13 @@ def check_pages(browser: object, base_url: str, site: Path) -> dict[str, list]:
         if width > PHONE["viewport"]["width"]:
             too_wide.append([path, width])
     context.close()
-    return {"pages": pages, "console_errors": visit.errors, "external_requests": visit.external,
-            "without_visible_title": untitled, "wider_than_the_phone": too_wide}
+    return {
+        "pages": pages,
+        "console_errors": visit.errors,
+        "external_requests": visit.external,
+        "without_visible_title": untitled,
+        "wider_than_the_phone": too_wide,
+    }
 
 
 def screenshot(browser: object, base_url: str, site: Path, folder: Path) -> list[str]:
@@ -116,7 +144,9 @@ def screenshot(browser: object, base_url: str, site: Path, folder: Path) -> list
     for name, device, path, scheme in SCREENSHOTS:
         context = browser.new_context(**device, color_scheme=scheme)
         serve_an_empty_search_index(context, site)
-        Visit(context).open(base_url + path).screenshot(path=str(folder / f"{name}.png"), full_page=True)
+        Visit(context).open(base_url + path).screenshot(
+            path=str(folder / f"{name}.png"), full_page=True
+        )
         context.close()
         saved.append(f"{name}.png")
     return saved

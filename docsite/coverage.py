@@ -17,9 +17,9 @@ from pathlib import Path
 from markdown.extensions.toc import slugify
 
 from docsite.blocks import Block, executed_blocks
+from docsite.inventory import AREAS, api_inventory, resolve
 from docsite.links import official_url, page_link
 from docsite.usage import used_names
-from docsite.inventory import AREAS, api_inventory, resolve
 
 DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
 EXCLUSIONS_FILE = Path(__file__).with_name("coverage_exclusions.toml")
@@ -61,7 +61,7 @@ def section_of(block: Block, page_titles: dict[str, str]) -> Section:
 
 @cache
 def _object_names() -> dict[int, tuple[str, ...]]:
-    """id(object) -> inventory names, so that `torch.nn.modules.conv.Conv2d` counts as `torch.nn.Conv2d`."""
+    """id(object) -> inventory names (so `torch.nn.modules.conv.Conv2d` is `torch.nn.Conv2d`)."""
     by_id: dict[int, list[str]] = {}
     for names in api_inventory().values():
         for name in names:
@@ -114,7 +114,14 @@ def page_titles(docs_dir: Path) -> dict[str, str]:
     """Each page's ``#`` title."""
     titles = {}
     for path in sorted(docs_dir.rglob("*.md")):
-        first = next((l for l in path.read_text(encoding="utf-8").splitlines() if l.startswith("# ")), "")
+        first = next(
+            (
+                line
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if line.startswith("# ")
+            ),
+            "",
+        )
         titles[path.relative_to(docs_dir).as_posix()] = first[2:].strip() or path.stem
     return titles
 
@@ -144,8 +151,10 @@ def render(docs_dir: Path = DOCS_DIR, page: str = "coverage.md") -> str:
     for area in AREAS:
         names = inventory[area]
         done = sum(1 for name in names if found[name])
-        lines.append(f"| [{area}](#{slugify(area, '-')}) | {done} | {len(names)} | "
-                     f"{100 * done / len(names):.1f} % |")
+        lines.append(
+            f"| [{area}](#{slugify(area, '-')}) | {done} | {len(names)} | "
+            f"{100 * done / len(names):.1f} % |"
+        )
     for area in AREAS:
         lines += ["", f"## {area}", "", "| Name | Executed in |", "| --- | --- |"]
         for name in inventory[area]:

@@ -32,8 +32,9 @@ _STYLE = {
 }
 
 
-def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 6.0, height: float = 3.0,
-               **subplot_kw: object) -> tuple[Figure, object]:
+def new_figure(
+    nrows: int = 1, ncols: int = 1, *, width: float = 6.0, height: float = 3.0, **subplot_kw: object
+) -> tuple[Figure, object]:
     """Create a figure and its axes in the site's style.
 
     Args:
@@ -73,7 +74,7 @@ def to_svg(fig: Figure, alt: str, caption: str | None = None) -> str:
     with matplotlib.rc_context(_STYLE):
         fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype
+    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype
     svg = re.sub(r"#000000\b|\bblack\b", "currentColor", svg)
     # matplotlib repeats its whole fallback font list on every label; the page's font will do.
     svg = re.sub(r"font-family: [^;\"]+", "font-family: sans-serif", svg)

@@ -61,7 +61,9 @@ def on_page_content(html: str, page, config, files) -> str:
     for warning in caught:
         log.warning(
             "%s: an example block raised %s: %s",
-            page.file.src_path, warning.category.__name__, warning.message,
+            page.file.src_path,
+            warning.category.__name__,
+            warning.message,
         )
     return html
 
@@ -74,7 +76,8 @@ _NAMED_SEARCH_DIALOG = _SEARCH_DIALOG.replace('role="dialog"', 'role="dialog" ar
 def on_post_page(output: str, page, config) -> str:
     """Name the search dialog; warn (failing a strict build) if the theme's markup changed."""
     if _SEARCH_DIALOG not in output:
-        log.warning("%s: the theme's search dialog markup changed; update hooks.py",
-                    page.file.src_path)
+        log.warning(
+            "%s: the theme's search dialog markup changed; update hooks.py", page.file.src_path
+        )
         return output
     return output.replace(_SEARCH_DIALOG, _NAMED_SEARCH_DIALOG, 1)

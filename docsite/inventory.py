@@ -73,8 +73,12 @@ def _public(module_name: str, *, classes: bool = True) -> list[str]:
     module = importlib.import_module(module_name)
     names = getattr(module, "__all__", None)
     if names is None:
-        names = [n for n in dir(module) if not n.startswith("_")
-                 and getattr(getattr(module, n), "__module__", None) == module_name]
+        names = [
+            n
+            for n in dir(module)
+            if not n.startswith("_")
+            and getattr(getattr(module, n), "__module__", None) == module_name
+        ]
     return [
         f"{module_name}.{name}"
         for name in names
@@ -103,7 +107,9 @@ def api_inventory() -> dict[str, tuple[str, ...]]:
     }
     # Case-insensitive order; ties (`prune.Identity`, `prune.identity`) broken by case, not by
     # set order, which changes with the hash seed.
-    return {area: tuple(sorted(set(inventory[area]), key=lambda n: (n.lower(), n))) for area in AREAS}
+    return {
+        area: tuple(sorted(set(inventory[area]), key=lambda n: (n.lower(), n))) for area in AREAS
+    }
 
 
 def resolve(name: str) -> object:
@@ -131,7 +137,9 @@ def resolve(name: str) -> object:
     raise ValueError(f"{name!r} does not resolve in torch {torch.__version__}")
 
 
-_DEPRECATED_DOC = re.compile(r"\b(function|method|class|module) (is|has been) (now )?deprecated", re.I)
+_DEPRECATED_DOC = re.compile(
+    r"\b(function|method|class|module) (is|has been) (now )?deprecated", re.I
+)
 
 
 def is_deprecated(name: str) -> bool:
@@ -139,8 +147,8 @@ def is_deprecated(name: str) -> bool:
     "this function is deprecated").
 
     Examples:
-        >>> is_deprecated("torch.nn.functional.upsample"), is_deprecated("torch.nn.functional.mse_loss")
-        (True, False)
+        >>> [is_deprecated(f"torch.nn.functional.{name}") for name in ("upsample", "mse_loss")]
+        [True, False]
     """
     obj = resolve(name)
     if getattr(obj, "__deprecated__", None):

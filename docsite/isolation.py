@@ -53,8 +53,12 @@ def _run_in_fork(block: Block, docs_dir: Path, timeout: float) -> IsolatedRun:
         os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     if data is None:
-        return IsolatedRun("", f"block {block.id!r} (docs/{block.page}:{block.line}) did not "
-                               f"finish within {timeout:g} s and was stopped", timed_out=True)
+        return IsolatedRun(
+            "",
+            f"block {block.id!r} (docs/{block.page}:{block.line}) did not "
+            f"finish within {timeout:g} s and was stopped",
+            timed_out=True,
+        )
     if not data:
         return IsolatedRun("", "the block's process exited without reporting")
     return pickle.loads(data)
@@ -83,7 +87,7 @@ def warm_up_for_blocks() -> None:
     did it. None of this touches the random number generators or anything a block prints.
     """
     import torch
-    import torch._dynamo  # noqa: F401
+    import torch._dynamo
 
     from docsite.figures import new_figure, to_svg
 

@@ -37,8 +37,17 @@ def other_kernel_sets(native: str) -> list[str]:
 
 def command(extra: list[str]) -> list[str]:
     """The pytest run of every page's blocks, in sequence only."""
-    return [sys.executable, "-m", "pytest", "docs", "-p", "no:cacheprovider",
-            "-o", "layerref_isolate=false", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "docs",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "layerref_isolate=false",
+        *extra,
+    ]
 
 
 def main(argv: list[str]) -> int:
@@ -47,7 +56,10 @@ def main(argv: list[str]) -> int:
     native = torch.backends.cpu.get_cpu_capability()
     worst = 0
     for kernels in other_kernel_sets(native):
-        print(f"== the blocks with ATEN_CPU_CAPABILITY={kernels} (this CPU's own: {native})", flush=True)
+        print(
+            f"== the blocks with ATEN_CPU_CAPABILITY={kernels} (this CPU's own: {native})",
+            flush=True,
+        )
         env = {**os.environ, "ATEN_CPU_CAPABILITY": kernels, "PYTHONPATH": str(ROOT)}
         worst = max(worst, subprocess.run(command(argv), cwd=ROOT, env=env).returncode)
     return worst

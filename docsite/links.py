@@ -81,6 +81,7 @@ def page_link(page: str, anchor: str = "", *, from_page: str) -> str:
         >>> page_link("coverage.md", "init", from_page="coverage.md")
         '#init'
     """
+
     def directory(md: str) -> str:
         stem = md.removesuffix(".md")
         return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem

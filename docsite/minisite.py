@@ -26,13 +26,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE_DIR = ROOT / "site"
 # A fence line of an executed block: the whole option string goes, leaving a plain
 # ```python fence (markdown-exec refuses a python fence with exec="off" altogether).
-_EXEC_ON = re.compile(r'(?m)^([ \t]*`{3,}[ \t]*python)\b[^\n]*\bexec="(?!0"|no"|off"|false")[^"]*"[^\n]*$')
+_EXEC_ON = re.compile(
+    r'(?m)^([ \t]*`{3,}[ \t]*python)\b[^\n]*\bexec="(?!0"|no"|off"|false")[^"]*"[^\n]*$'
+)
 # The top-level nav: key and its indented (or blank) lines.
 _NAV = re.compile(r"(?m)^nav:\n(?:(?:[ \t].*)?\n)*")
 
 
 def copy_project(dest: Path, root: Path = ROOT) -> Path:
-    """Copy what a build and the block tests need (configs, docs/, layerref/, docsite/, snapshots)."""
+    """Copy what a build and the block tests need: configs, docs, layerref, docsite, snapshots."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "pyproject.toml"):
         shutil.copy2(root / name, dest / name)
@@ -40,7 +42,9 @@ def copy_project(dest: Path, root: Path = ROOT) -> Path:
     if (root / "tests" / "snapshots").is_dir():
         shutil.copytree(root / "tests" / "snapshots", dest / "tests" / "snapshots")
     for package in ("layerref", "docsite"):
-        shutil.copytree(root / package, dest / package, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            root / package, dest / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
     return dest
 
 
@@ -79,7 +83,16 @@ def build_command(project: Path, site_dir: Path | None = None) -> tuple[list[str
     path, so a copy builds with its copy of both.
     """
     site_dir = site_dir or project / "site"
-    args = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site_dir)]
+    args = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--clean",
+        "--site-dir",
+        str(site_dir),
+    ]
     return args, {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)}
 
 
@@ -105,14 +118,18 @@ def selected_pages(paths: list[str], docs_dir: Path) -> list[str]:
     pages = []
     for path in paths:
         resolved = Path(path).resolve()
-        if resolved.suffix != ".md" or not resolved.is_file() or docs_dir.resolve() not in resolved.parents:
+        if (
+            resolved.suffix != ".md"
+            or not resolved.is_file()
+            or docs_dir.resolve() not in resolved.parents
+        ):
             raise ValueError(f"{path} is not a page under {docs_dir}")
         pages.append(resolved.relative_to(docs_dir.resolve()).as_posix())
     return pages
 
 
 def main(argv: list[str]) -> int:
-    """``minisite [--site-dir DIR] docs/<page>.md ...``: the strict build, only those pages' blocks run."""
+    """``minisite [--site-dir DIR] docs/<page>.md ...``: a strict build running their blocks."""
     site_dir = None
     if argv[:1] == ["--site-dir"]:
         site_dir, argv = Path(argv[1]).resolve(), argv[2:]

@@ -13,6 +13,7 @@ allowed in a paragraph that says so ("does not exist", "misspell").
 from __future__ import annotations
 
 import importlib
+import itertools
 import re
 import types
 from dataclasses import dataclass
@@ -82,8 +83,10 @@ def check_page(text: str, page: str) -> list[NameProblem]:
     """Every unresolvable name, and every deprecated name in a section that does not say so.
 
     Examples:
-        >>> [str(p) for p in check_page("## A\\nUse `F.upsample`.\\n## B\\n`nn.Conv4d`", "p.md")]
-        ['p.md:2: torch.nn.functional.upsample: deprecated, but its section never says so', 'p.md:4: torch.nn.Conv4d: does not exist in the installed torch']
+        >>> for problem in check_page("## A\\nUse `F.upsample`.\\n## B\\n`nn.Conv4d`", "p.md"):
+        ...     print(problem)
+        p.md:2: torch.nn.functional.upsample: deprecated, but its section never says so
+        p.md:4: torch.nn.Conv4d: does not exist in the installed torch
     """
     problems = []
     sections = _sections(text)
@@ -92,8 +95,14 @@ def check_page(text: str, page: str) -> list[NameProblem]:
         resolved = checked_prefix(name)
         if resolved is None and not _INTENDED_WRONG.search(" ".join(paragraphs[line].split())):
             problems.append(NameProblem(page, line, name, "does not exist in the installed torch"))
-        elif resolved is not None and _deprecated(resolved) and "deprecat" not in sections[line].lower():
-            problems.append(NameProblem(page, line, name, "deprecated, but its section never says so"))
+        elif (
+            resolved is not None
+            and _deprecated(resolved)
+            and "deprecat" not in sections[line].lower()
+        ):
+            problems.append(
+                NameProblem(page, line, name, "deprecated, but its section never says so")
+            )
     return problems
 
 
@@ -118,7 +127,7 @@ def _spans(lines: list[str], starts: list[int]) -> dict[int, str]:
     """Line number -> the text of the span, cut at each index in ``starts``, holding it."""
     bounds = [0, *starts, len(lines)]
     by_line = {}
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in itertools.pairwise(bounds):
         body = "\n".join(lines[start:end])
         for i in range(start, end):
             by_line[i + 1] = body

@@ -25,22 +25,34 @@ from pathlib import Path
 import pytest
 
 from docsite import rules, snapshots
-from docsite.compare import FIGURE_TOLERANCE
 from docsite.blocks import Block, iter_blocks
+from docsite.compare import FIGURE_TOLERANCE
 from docsite.isolation import Zygote
 from docsite.runner import BlockFailure, run_block
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-snapshots", action="store_true",
-                     help="rewrite tests/snapshots/ from what the blocks print now")
-    parser.addini("layerref_block_timeout", "seconds a block may run alone before it is stopped",
-                  default="60")
-    parser.addini("layerref_warm_up", "warm the zygote up once for all blocks (off when only "
-                  "a few blocks run)", type="bool", default=True)
-    parser.addini("layerref_isolate", "also run each block alone in a fresh fork (off for a "
-                  "second pass under other CPU kernels, where only the output matters)",
-                  type="bool", default=True)
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        help="rewrite tests/snapshots/ from what the blocks print now",
+    )
+    parser.addini(
+        "layerref_block_timeout", "seconds a block may run alone before it is stopped", default="60"
+    )
+    parser.addini(
+        "layerref_warm_up",
+        "warm the zygote up once for all blocks (off when only a few blocks run)",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
+        "layerref_isolate",
+        "also run each block alone in a fresh fork (off for a "
+        "second pass under other CPU kernels, where only the output matters)",
+        type="bool",
+        default=True,
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -53,8 +65,11 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_sessionstart(session: pytest.Session) -> None:
     # Forked before any test runs: the clean process each isolated block starts from.
     config = session.config
-    config._layerref_zygote = (Zygote(warm_up=config.getini("layerref_warm_up"))
-                               if config.getini("layerref_isolate") else None)
+    config._layerref_zygote = (
+        Zygote(warm_up=config.getini("layerref_warm_up"))
+        if config.getini("layerref_isolate")
+        else None
+    )
     config._layerref_outputs = {}
 
 
@@ -87,7 +102,7 @@ class MarkdownPage(pytest.File):
             if "session" in block.options:
                 raise self.CollectError(f"{where}: exec blocks must be standalone; remove session=")
             if not block.id:
-                raise self.CollectError(f"{where}: every exec block needs a unique id=\"...\"")
+                raise self.CollectError(f'{where}: every exec block needs a unique id="..."')
             if block.id in seen_ids:
                 raise self.CollectError(
                     f"{where}: duplicate block id {block.id!r} (also at {seen_ids[block.id]})"
@@ -95,8 +110,9 @@ class MarkdownPage(pytest.File):
             seen_ids[block.id] = where
             yield ExecBlock.from_parent(self, name=block.id, block=block)
         if blocks:
-            yield SnapshotIds.from_parent(self, name="snapshot-ids", page=page,
-                                          ids=[b.id for b in blocks])
+            yield SnapshotIds.from_parent(
+                self, name="snapshot-ids", page=page, ids=[b.id for b in blocks]
+            )
 
 
 def _site_block_ids(session: pytest.Session) -> dict[str, str]:
@@ -123,8 +139,11 @@ class ExecBlock(pytest.Item):
         if broken:
             raise BlockFailure(
                 f"{where} breaks the rules for example blocks (docsite/rules.py):\n"
-                + "".join(f"  - docs/{block.page}:{block.line + v.line - 1}: [{v.rule}] {v.message}\n"
-                          for v in broken))
+                + "".join(
+                    f"  - docs/{block.page}:{block.line + v.line - 1}: [{v.rule}] {v.message}\n"
+                    for v in broken
+                )
+            )
         if config._layerref_zygote is None:
             try:
                 with _time_limit(timeout):
@@ -153,11 +172,15 @@ class ExecBlock(pytest.Item):
         if isolated.timed_out:
             raise BlockFailure(isolated.error)
         if output is None:
-            raise BlockFailure(f"{where} did not finish within {timeout:g} s after the blocks "
-                               f"before it, though it did alone (does it wait on their state?)")
+            raise BlockFailure(
+                f"{where} did not finish within {timeout:g} s after the blocks "
+                f"before it, though it did alone (does it wait on their state?)"
+            )
         if isolated.error:
-            raise BlockFailure(f"{where} fails when run alone, though not after the blocks "
-                               f"before it (does it rely on their state?):\n{isolated.error}")
+            raise BlockFailure(
+                f"{where} fails when run alone, though not after the blocks "
+                f"before it (does it rely on their state?):\n{isolated.error}"
+            )
         if isolated.output != output:
             raise BlockFailure(
                 f"{where} prints differently alone than after the blocks before it "
@@ -170,9 +193,15 @@ class ExecBlock(pytest.Item):
         block, config = self.block, self.config
         recorded = snapshots.recorded(block, output)
         expected = snapshots.load(block.page).get(block.id)
-        found = ["it has no snapshot"] if expected is None else snapshots.differences(expected, recorded)
+        found = (
+            ["it has no snapshot"]
+            if expected is None
+            else snapshots.differences(expected, recorded)
+        )
         # Re-recording keeps an entry that still matches: no churn from another CPU's digits.
-        config._layerref_outputs.setdefault(block.page, {})[block.id] = recorded if found else expected
+        config._layerref_outputs.setdefault(block.page, {})[block.id] = (
+            recorded if found else expected
+        )
         if config.getoption("--update-snapshots"):
             return
         if expected is None:
@@ -186,8 +215,7 @@ class ExecBlock(pytest.Item):
                 f"and less than 10 %), figures by {FIGURE_TOLERANCE:g} figure units; everything "
                 f"else must be equal "
                 f"(docsite/compare.py). If the change is intended, run `make snapshots` and "
-                f"review the diff:\n"
-                + _diff(expected.text, recorded.text, "snapshot", "now")
+                f"review the diff:\n" + _diff(expected.text, recorded.text, "snapshot", "now")
             )
 
     def repr_failure(self, excinfo, style=None):
@@ -196,7 +224,7 @@ class ExecBlock(pytest.Item):
         # Show the frames in the Markdown page (and below it), not pytest's own.
         in_page = excinfo.traceback.filter(lambda entry: str(entry.path).endswith(".md"))
         if in_page:
-            excinfo.traceback = excinfo.traceback[excinfo.traceback.index(in_page[0]):]
+            excinfo.traceback = excinfo.traceback[excinfo.traceback.index(in_page[0]) :]
         return super().repr_failure(excinfo, style="short")
 
     def reportinfo(self):
@@ -223,8 +251,10 @@ class SnapshotIds(pytest.Item):
                 f"run `make snapshots`"
             )
         referenced = {name for entry in entries.values() for name in entry.figures}
-        files = {path.relative_to(snapshots.SNAPSHOT_DIR).as_posix()
-                 for path in snapshots.figure_files(self.page)}
+        files = {
+            path.relative_to(snapshots.SNAPSHOT_DIR).as_posix()
+            for path in snapshots.figure_files(self.page)
+        }
         if referenced != files:
             raise BlockFailure(
                 f"the figure files of tests/snapshots/{self.page} are not the ones it names: "
@@ -246,6 +276,7 @@ class _Overtime(BaseException):
 @contextlib.contextmanager
 def _time_limit(seconds: float):
     """Interrupt the code in the ``with`` body with `_Overtime` after ``seconds``."""
+
     def interrupt(signum, frame):
         raise _Overtime
 
@@ -259,5 +290,8 @@ def _time_limit(seconds: float):
 
 
 def _diff(a: str, b: str, a_name: str, b_name: str) -> str:
-    return "".join(difflib.unified_diff(
-        a.splitlines(keepends=True), b.splitlines(keepends=True), a_name, b_name))
+    return "".join(
+        difflib.unified_diff(
+            a.splitlines(keepends=True), b.splitlines(keepends=True), a_name, b_name
+        )
+    )

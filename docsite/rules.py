@@ -36,7 +36,9 @@ from docsite.usage import aliases_of, chain_of
 RULES = ("error-demo", "warning-demo", "literal-proof", "vacuous-assert")
 _ALLOW = re.compile(r"#\s*rules:\s*allow\s+(?P<rule>[\w-]+)\s+--\s*\S")
 # "...: True" claims a result; "batch_first=True" names an argument.
-_CLAIM = re.compile(r"(?<![=\w.])(?:True|False)\b|:\s*(?:equal|identical|the same|same|match(?:es)?|ok)\b")
+_CLAIM = re.compile(
+    r"(?<![=\w.])(?:True|False)\b|:\s*(?:equal|identical|the same|same|match(?:es)?|ok)\b"
+)
 _VALUE_CHECKS = {"torch.testing.assert_close", "torch.equal", "torch.allclose"}
 
 
@@ -64,12 +66,17 @@ def check(code: str) -> list[RuleViolation]:
     """
     tree = ast.parse(code)
     allowed = {m["rule"] for m in _ALLOW.finditer(code)}
-    found = [*_error_demos(tree), *_warning_demos(tree), *_literal_proofs(tree),
-             *_vacuous_asserts(tree)]
+    found = [
+        *_error_demos(tree),
+        *_warning_demos(tree),
+        *_literal_proofs(tree),
+        *_vacuous_asserts(tree),
+    ]
     return sorted((v for v in found if v.rule not in allowed), key=lambda v: v.line)
 
 
 # --- 1. error demonstrations -----------------------------------------------------
+
 
 def _error_demos(tree: ast.AST) -> list[RuleViolation]:
     found = []
@@ -79,10 +86,14 @@ def _error_demos(tree: ast.AST) -> list[RuleViolation]:
         if all(_ends_in_raise(handler.body) for handler in node.handlers):
             continue  # it re-raises: not a demonstration
         if not any(isinstance(n, ast.Raise) for stmt in node.orelse for n in ast.walk(stmt)):
-            found.append(RuleViolation(
-                "error-demo", node.lineno,
-                "this try/except passes silently if the error stops happening: add "
-                "`else: raise AssertionError(\"expected ...\")`"))
+            found.append(
+                RuleViolation(
+                    "error-demo",
+                    node.lineno,
+                    "this try/except passes silently if the error stops happening: add "
+                    '`else: raise AssertionError("expected ...")`',
+                )
+            )
     return found
 
 
@@ -92,26 +103,35 @@ def _ends_in_raise(body: list[ast.stmt]) -> bool:
 
 # --- 2. warning demonstrations ---------------------------------------------------
 
+
 def _warning_demos(tree: ast.AST) -> list[RuleViolation]:
     asserts = [node for node in ast.walk(tree) if isinstance(node, ast.Assert)]
-    recordings = [(node.lineno, item.optional_vars.id) for node in ast.walk(tree)
-                  if isinstance(node, ast.With) for item in node.items
-                  if isinstance(call := item.context_expr, ast.Call)
-                  and _last_name(call.func) == "catch_warnings"
-                  and any(k.arg == "record" and _is_true(k.value) for k in call.keywords)
-                  and isinstance(item.optional_vars, ast.Name)]
+    recordings = [
+        (node.lineno, item.optional_vars.id)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.With)
+        for item in node.items
+        if isinstance(call := item.context_expr, ast.Call)
+        and _last_name(call.func) == "catch_warnings"
+        and any(k.arg == "record" and _is_true(k.value) for k in call.keywords)
+        and isinstance(item.optional_vars, ast.Name)
+    ]
     recordings.sort()
     found = []
     for index, (line, name) in enumerate(recordings):
         # The asserts that see this recording: up to the next one into the same name.
-        end = next((later for later, other in recordings[index + 1:] if other == name), 10**9)
+        end = next((later for later, other in recordings[index + 1 :] if other == name), 10**9)
         tests = [a.test for a in asserts if line < a.lineno < end]
         if not any(_proves_warnings(test, name) for test in tests):
-            found.append(RuleViolation(
-                "warning-demo", line,
-                f"nothing asserts what `{name}` recorded: assert the warning happened "
-                f"(`len({name}) == 1`, its category and message) or that none did "
-                f"(`{name} == []`); `all(...)` or `len({name}) <= 1` hold with no warning"))
+            found.append(
+                RuleViolation(
+                    "warning-demo",
+                    line,
+                    f"nothing asserts what `{name}` recorded: assert the warning happened "
+                    f"(`len({name}) == 1`, its category and message) or that none did "
+                    f"(`{name} == []`); `all(...)` or `len({name}) <= 1` hold with no warning",
+                )
+            )
     return found
 
 
@@ -120,12 +140,18 @@ def _proves_warnings(test: ast.expr, name: str) -> bool:
     for node in ast.walk(test):
         if isinstance(node, ast.Compare) and _is_len_of(node.left, name):
             op, right = node.ops[0], node.comparators[0]
-            if isinstance(op, ast.Eq | ast.NotEq) or (isinstance(op, ast.Gt | ast.GtE)
-                                                      and isinstance(right, ast.Constant)
-                                                      and isinstance(right.value, int)
-                                                      and right.value >= (0 if isinstance(op, ast.Gt) else 1)):
+            if isinstance(op, ast.Eq | ast.NotEq) or (
+                isinstance(op, ast.Gt | ast.GtE)
+                and isinstance(right, ast.Constant)
+                and isinstance(right.value, int)
+                and right.value >= (0 if isinstance(op, ast.Gt) else 1)
+            ):
                 return True
-        if isinstance(node, ast.Compare) and _is_name(node.left, name) and isinstance(node.ops[0], ast.Eq):
+        if (
+            isinstance(node, ast.Compare)
+            and _is_name(node.left, name)
+            and isinstance(node.ops[0], ast.Eq)
+        ):
             return True  # caught == [] (none) or == [...]
         if isinstance(node, ast.Subscript) and _is_name(node.value, name):
             return True  # caught[0] raises IndexError when nothing was caught
@@ -133,16 +159,23 @@ def _proves_warnings(test: ast.expr, name: str) -> bool:
             return True
     # `assert caught`, `assert not caught`, `assert caught and ...`
     operands = test.values if isinstance(test, ast.BoolOp) else [test]
-    return any(_is_name(o.operand if isinstance(o, ast.UnaryOp) and isinstance(o.op, ast.Not) else o, name)
-               for o in operands)
+    return any(
+        _is_name(o.operand if isinstance(o, ast.UnaryOp) and isinstance(o.op, ast.Not) else o, name)
+        for o in operands
+    )
 
 
 def _is_len_of(node: ast.expr, name: str) -> bool:
-    return (isinstance(node, ast.Call) and _is_name(node.func, "len") and len(node.args) == 1
-            and _is_name(node.args[0], name))
+    return (
+        isinstance(node, ast.Call)
+        and _is_name(node.func, "len")
+        and len(node.args) == 1
+        and _is_name(node.args[0], name)
+    )
 
 
 # --- 3. proof printed as a literal -----------------------------------------------
+
 
 def _literal_proofs(tree: ast.AST) -> list[RuleViolation]:
     found = []
@@ -150,10 +183,14 @@ def _literal_proofs(tree: ast.AST) -> list[RuleViolation]:
         if isinstance(node, ast.Call) and _is_name(node.func, "print") and node.args:
             texts = [text for arg in node.args if (text := _constant_text(arg)) is not None]
             if any(_CLAIM.search(text) for text in texts):
-                found.append(RuleViolation(
-                    "literal-proof", node.lineno,
-                    "this print states a result as a constant string: print the computed "
-                    "value (`print(\"equal:\", torch.equal(a, b))`) and assert it"))
+                found.append(
+                    RuleViolation(
+                        "literal-proof",
+                        node.lineno,
+                        "this print states a result as a constant string: print the computed "
+                        'value (`print("equal:", torch.equal(a, b))`) and assert it',
+                    )
+                )
     return found
 
 
@@ -167,6 +204,7 @@ def _constant_text(node: ast.expr) -> str | None:
 
 # --- 4. asserts that cannot fail -------------------------------------------------
 
+
 def _vacuous_asserts(tree: ast.Module) -> list[RuleViolation]:
     found = []
     literal_names, assigned = _literal_names(tree)
@@ -177,18 +215,31 @@ def _vacuous_asserts(tree: ast.Module) -> list[RuleViolation]:
             continue
         names = [n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)]
         if all(n in literal_names or (n in vars(builtins) and n not in assigned) for n in names):
-            found.append(RuleViolation(
-                "vacuous-assert", node.lineno,
-                "this assert holds by arithmetic on literals alone: assert something the "
-                "code computed (build the module, count its parameters)"))
+            found.append(
+                RuleViolation(
+                    "vacuous-assert",
+                    node.lineno,
+                    "this assert holds by arithmetic on literals alone: assert something the "
+                    "code computed (build the module, count its parameters)",
+                )
+            )
             continue
         for call in ast.walk(node.test):
-            if (isinstance(call, ast.Call) and _is_name(call.func, "isinstance") and len(call.args) == 2
-                    and isinstance(call.args[0], ast.Name) and call.args[0].id in built_from
-                    and ast.dump(call.args[1]) in bases.get(built_from[call.args[0].id], set())):
-                found.append(RuleViolation(
-                    "vacuous-assert", node.lineno,
-                    f"`{call.args[0].id}` was just built by this class: isinstance cannot fail"))
+            if (
+                isinstance(call, ast.Call)
+                and _is_name(call.func, "isinstance")
+                and len(call.args) == 2
+                and isinstance(call.args[0], ast.Name)
+                and call.args[0].id in built_from
+                and ast.dump(call.args[1]) in bases.get(built_from[call.args[0].id], set())
+            ):
+                found.append(
+                    RuleViolation(
+                        "vacuous-assert",
+                        node.lineno,
+                        f"`{call.args[0].id}` was just built by this class: isinstance cannot fail",
+                    )
+                )
     found += _self_checks_only(tree)
     return found
 
@@ -207,22 +258,42 @@ def _literal_names(tree: ast.Module) -> tuple[set[str], set[str]]:
         elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
             # `count += 1` in a loop counts what the code did: computed, not literal.
             assignments.setdefault(node.target.id, []).append(None)
-        elif isinstance(node, ast.For | ast.comprehension | ast.With | ast.FunctionDef
-                        | ast.Import | ast.ImportFrom | ast.ExceptHandler | ast.NamedExpr):
+        elif isinstance(
+            node,
+            ast.For
+            | ast.comprehension
+            | ast.With
+            | ast.FunctionDef
+            | ast.Import
+            | ast.ImportFrom
+            | ast.ExceptHandler
+            | ast.NamedExpr,
+        ):
             for name in _bound_names(node):
                 assignments.setdefault(name, []).append(None)
     # A list built from literals and then appended to (or passed to a call) is computed.
-    mutated = {part.value.id for part in ast.walk(tree)
-               if isinstance(part, ast.Attribute | ast.Subscript) and isinstance(part.value, ast.Name)}
-    mutated |= {arg.id for call in ast.walk(tree) if isinstance(call, ast.Call)
-                for arg in [*call.args, *(k.value for k in call.keywords)] if isinstance(arg, ast.Name)}
+    mutated = {
+        part.value.id
+        for part in ast.walk(tree)
+        if isinstance(part, ast.Attribute | ast.Subscript) and isinstance(part.value, ast.Name)
+    }
+    mutated |= {
+        arg.id
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call)
+        for arg in [*call.args, *(k.value for k in call.keywords)]
+        if isinstance(arg, ast.Name)
+    }
     literal: set[str] = set()
     changed = True
     while changed:
         changed = False
         for name, values in assignments.items():
-            if (name not in literal and name not in mutated
-                    and all(v is not None and _is_literal(v, literal) for v in values)):
+            if (
+                name not in literal
+                and name not in mutated
+                and all(v is not None and _is_literal(v, literal) for v in values)
+            ):
                 literal.add(name)
                 changed = True
     return literal, set(assignments)
@@ -233,9 +304,12 @@ def _pairs(target: ast.expr, value: ast.expr | None) -> list[tuple[str, ast.expr
     if isinstance(target, ast.Name):
         return [(target.id, value)]
     if isinstance(target, ast.Tuple | ast.List):
-        values = (value.elts if isinstance(value, ast.Tuple | ast.List)
-                  and len(value.elts) == len(target.elts) else [None] * len(target.elts))
-        return [pair for t, v in zip(target.elts, values) for pair in _pairs(t, v)]
+        values = (
+            value.elts
+            if isinstance(value, ast.Tuple | ast.List) and len(value.elts) == len(target.elts)
+            else [None] * len(target.elts)
+        )
+        return [pair for t, v in zip(target.elts, values, strict=True) for pair in _pairs(t, v)]
     return [(n.id, None) for n in ast.walk(target) if isinstance(n, ast.Name)]
 
 
@@ -243,8 +317,13 @@ def _bound_names(node: ast.AST) -> list[str]:
     if isinstance(node, ast.For | ast.comprehension):
         return [n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)]
     if isinstance(node, ast.With):
-        return [n.id for item in node.items if item.optional_vars
-                for n in ast.walk(item.optional_vars) if isinstance(n, ast.Name)]
+        return [
+            n.id
+            for item in node.items
+            if item.optional_vars
+            for n in ast.walk(item.optional_vars)
+            if isinstance(n, ast.Name)
+        ]
     if isinstance(node, ast.FunctionDef):
         return [node.name]
     if isinstance(node, ast.Import | ast.ImportFrom):
@@ -275,8 +354,11 @@ def _built_from(tree: ast.Module) -> dict[str, str]:
                 for name in ast.walk(target):
                     if isinstance(name, ast.Name):
                         counts[name.id] = counts.get(name.id, 0) + 1
-            if (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                    and isinstance(node.value, ast.Call)):
+            if (
+                len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Call)
+            ):
                 built[node.targets[0].id] = ast.dump(node.value.func)
     return {name: cls for name, cls in built.items() if counts.get(name) == 1}
 
@@ -298,20 +380,37 @@ def _self_checks_only(tree: ast.Module) -> list[RuleViolation]:
     """A block whose value checks all compare an nn module with the F function it calls."""
     aliases = aliases_of(list(ast.walk(tree)))
     modules = _module_instances(tree, aliases)
-    checks = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
-              and _qualified(node.func, aliases) in _VALUE_CHECKS and len(node.args) >= 2]
+    checks = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and _qualified(node.func, aliases) in _VALUE_CHECKS
+        and len(node.args) >= 2
+    ]
     values = _single_values(tree)
-    self_checks = [(node, pair) for node in checks
-                   if (pair := _module_and_own_functional(values.get(_name_of(node.args[0]), node.args[0]),
-                                                         values.get(_name_of(node.args[1]), node.args[1]),
-                                                         modules, aliases))]
+    self_checks = [
+        (node, pair)
+        for node in checks
+        if (
+            pair := _module_and_own_functional(
+                values.get(_name_of(node.args[0]), node.args[0]),
+                values.get(_name_of(node.args[1]), node.args[1]),
+                modules,
+                aliases,
+            )
+        )
+    ]
     if not self_checks or len(self_checks) < len(checks):
         return []
     node, (module, functional) = self_checks[0]
-    return [RuleViolation(
-        "vacuous-assert", node.lineno,
-        f"the only value checks compare `{module}` with `{functional}`, which its own forward "
-        f"calls: check `{functional}` against the formula written out in torch ops")]
+    return [
+        RuleViolation(
+            "vacuous-assert",
+            node.lineno,
+            f"the only value checks compare `{module}` with `{functional}`, which its own forward "
+            f"calls: check `{functional}` against the formula written out in torch ops",
+        )
+    ]
 
 
 def _single_values(tree: ast.Module) -> dict[str, ast.expr]:
@@ -336,16 +435,21 @@ def _module_instances(tree: ast.Module, aliases: dict[str, str]) -> dict[str, st
     """Names bound to an instance of a torch.nn module class: name -> class name."""
     found = {}
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+        ):
             name = _qualified(node.value.func, aliases)
             if name and name.startswith("torch.nn.") and _forward_calls(name):
                 found[node.targets[0].id] = name
     return found
 
 
-def _module_and_own_functional(a: ast.expr, b: ast.expr, modules: dict[str, str],
-                               aliases: dict[str, str]) -> tuple[str, str] | None:
+def _module_and_own_functional(
+    a: ast.expr, b: ast.expr, modules: dict[str, str], aliases: dict[str, str]
+) -> tuple[str, str] | None:
     for module_side, functional_side in ((a, b), (b, a)):
         module = _called_module(module_side, modules, aliases)
         if module is None or not isinstance(functional_side, ast.Call):
@@ -397,7 +501,13 @@ def _qualified(func: ast.expr, aliases: dict[str, str]) -> str | None:
 
 
 def _last_name(node: ast.expr) -> str:
-    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    return (
+        node.attr
+        if isinstance(node, ast.Attribute)
+        else node.id
+        if isinstance(node, ast.Name)
+        else ""
+    )
 
 
 def _is_name(node: ast.expr, name: str) -> bool:

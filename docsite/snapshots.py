@@ -21,8 +21,9 @@ from docsite.blocks import Block
 from docsite.compare import figure_differences, text_differences
 
 SNAPSHOT_DIR = Path(__file__).resolve().parents[1] / "tests" / "snapshots"
-_ENTRY = re.compile(r"^## (?P<id>\S+)\n\n(?P<fence>`{3,})text\n(?P<body>.*?)\n?(?P=fence)$",
-                    re.M | re.S)
+_ENTRY = re.compile(
+    r"^## (?P<id>\S+)\n\n(?P<fence>`{3,})text\n(?P<body>.*?)\n?(?P=fence)$", re.M | re.S
+)
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 _REFERENCE = re.compile(r"\[svg: (?P<name>[\w./-]+\.svg)\]")
 
@@ -70,16 +71,19 @@ def differences(expected: Recorded, actual: Recorded) -> list[str]:
     Examples:
         >>> differences(Recorded("tensor([-0.0040])\\n"), Recorded("tensor([-0.0041])\\n"))
         []
-        >>> differences(Recorded("tensor([-0.0040])\\n"), Recorded("tensor([-0.0044])\\n"))
-        ['-0.0040 became -0.0044 (more than one unit in the last printed digit or 1e-4 relative, or 10 % or more)']
+        >>> print(*differences(Recorded("tensor([-0.0040])\\n"), Recorded("tensor([-0.0044])\\n")))
+        ... # doctest: +ELLIPSIS
+        -0.0040 became -0.0044 (more than one unit in the last printed digit or ...)
     """
     found = text_differences(expected.text, actual.text)
     for name in sorted(expected.figures.keys() | actual.figures.keys()):
         if name not in expected.figures or name not in actual.figures:
             found.append(f"figure {name} is {'new' if name in actual.figures else 'gone'}")
         else:
-            found += [f"figure {name}: {d}"
-                      for d in figure_differences(expected.figures[name], actual.figures[name])]
+            found += [
+                f"figure {name}: {d}"
+                for d in figure_differences(expected.figures[name], actual.figures[name])
+            ]
     return found
 
 
@@ -108,13 +112,18 @@ def load(page: str, directory: Path = SNAPSHOT_DIR) -> dict[str, Recorded]:
 
 def dump(page: str, outputs: dict[str, Recorded], directory: Path = SNAPSHOT_DIR) -> None:
     """Write a page's snapshot, blocks in the given order, and its figures; drop stale figures."""
-    parts = [f"# Snapshot of docs/{page}\n\nWhat each executed block printed (figures: "
-             "the SVG files named). Update on purpose with `make snapshots`, then review the diff.\n"]
+    parts = [
+        f"# Snapshot of docs/{page}\n\nWhat each executed block printed (figures: "
+        "the SVG files named). Update on purpose with `make snapshots`, then review the diff.\n"
+    ]
     for block_id, output in outputs.items():
         body = output.text.removesuffix("\n")
         fence = "`" * max(3, _longest_backtick_run(body) + 1)
-        parts.append(f"## {block_id}\n\n{fence}text\n{body}\n{fence}\n" if body
-                     else f"## {block_id}\n\n{fence}text\n{fence}\n")
+        parts.append(
+            f"## {block_id}\n\n{fence}text\n{body}\n{fence}\n"
+            if body
+            else f"## {block_id}\n\n{fence}text\n{fence}\n"
+        )
     path = snapshot_path(page, directory)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(parts), encoding="utf-8")

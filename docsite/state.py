@@ -47,8 +47,7 @@ def restore_global_state(state: dict[str, Any]) -> None:
     """Put back every setting of a `global_state` snapshot, so that a block that leaked
     one fails alone and the blocks after it run as they would have.
 
-    Only what changed is set: some setters are slow (`torch.use_deterministic_algorithms`
-    imports torch._inductor).
+    Only what changed is set.
 
     Examples:
         >>> state = global_state()
@@ -61,7 +60,8 @@ def restore_global_state(state: dict[str, Any]) -> None:
     setters = {
         "default_dtype": torch.set_default_dtype,
         "grad_enabled": torch.set_grad_enabled,
-        "deterministic": torch.use_deterministic_algorithms,
+        # The public torch.use_deterministic_algorithms imports torch._inductor: 2.6 s cold.
+        "deterministic": torch._C._set_deterministic_algorithms,
         "num_threads": torch.set_num_threads,
         "cwd": os.chdir,
         "print_options": _set_print_options,

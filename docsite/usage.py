@@ -51,10 +51,14 @@ def aliases_of(nodes: list[ast.AST]) -> dict[str, str]:
                         aliases[alias.asname] = alias.name
                     else:  # `import torch.nn.functional` binds `torch`
                         aliases["torch"] = "torch"
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "torch" or node.module.startswith("torch."):
-                for alias in node.names:
-                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and (node.module == "torch" or node.module.startswith("torch."))
+        ):
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
     return aliases
 
 

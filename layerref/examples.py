@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-#: Length of the token sequences `TextCNN` is sized for: the dense layer expects 128 * 48 = 6144 features.
+#: Length of the token sequences `TextCNN` is sized for: the dense layer expects
+#: 128 * 48 = 6144 features.
 TEXT_CNN_SEQ_LEN = 200
 
 
@@ -35,13 +36,17 @@ class TextCNN(nn.Module):
         40625
     """
 
-    def __init__(self, vocab_size: int = 10000, embedding_dim: int = 3, padding_idx: int = 1) -> None:
+    def __init__(
+        self, vocab_size: int = 10000, embedding_dim: int = 3, padding_idx: int = 1
+    ) -> None:
         super().__init__()
         self.embedding = nn.Embedding(
             num_embeddings=vocab_size, embedding_dim=embedding_dim, padding_idx=padding_idx
         )
         self.conv = nn.Sequential()
-        self.conv.add_module("conv_1", nn.Conv1d(in_channels=embedding_dim, out_channels=16, kernel_size=5))
+        self.conv.add_module(
+            "conv_1", nn.Conv1d(in_channels=embedding_dim, out_channels=16, kernel_size=5)
+        )
         self.conv.add_module("pool_1", nn.MaxPool1d(kernel_size=2))
         self.conv.add_module("relu_1", nn.ReLU())
         self.conv.add_module("conv_2", nn.Conv1d(in_channels=16, out_channels=128, kernel_size=2))
@@ -59,4 +64,5 @@ class TextCNN(nn.Module):
             )
         x = self.embedding(x).transpose(1, 2)
         x = self.conv(x)
-        return self.dense(x)
+        logits: torch.Tensor = self.dense(x)  # Module.__call__ is typed as returning Any
+        return logits

@@ -22,11 +22,14 @@ from layerref._errors import check_positive_int
 IntOrTuple = int | Sequence[int]
 RNNMode = Literal["RNN", "LSTM", "GRU"]
 
-#: Gate blocks stacked in each RNN weight matrix: 1 for RNN, 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n).
+#: Gate blocks stacked in each RNN weight matrix: 1 for RNN, 4 for LSTM (i, f, g, o),
+#: 3 for GRU (r, z, n).
 GATES: dict[str, int] = {"RNN": 1, "LSTM": 4, "GRU": 3}
 
 
-def _expand(name: str, value: IntOrTuple, dims: int, *, allow_zero: bool = False) -> tuple[int, ...]:
+def _expand(
+    name: str, value: IntOrTuple, dims: int, *, allow_zero: bool = False
+) -> tuple[int, ...]:
     """Turn an int or a tuple into a ``dims``-tuple of checked ints."""
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != dims:
@@ -64,15 +67,20 @@ def linear_params(in_features: int, out_features: int, bias: bool = True) -> int
     return in_features * out_features + (out_features if bias else 0)
 
 
-def bilinear_params(in1_features: int, in2_features: int, out_features: int, bias: bool = True) -> int:
+def bilinear_params(
+    in1_features: int, in2_features: int, out_features: int, bias: bool = True
+) -> int:
     """`nn.Bilinear`: weight ``(out, in1, in2)`` plus bias ``(out,)``.
 
     Examples:
         >>> bilinear_params(3, 4, 5)
         65
     """
-    for name, value in (("in1_features", in1_features), ("in2_features", in2_features),
-                        ("out_features", out_features)):
+    for name, value in (
+        ("in1_features", in1_features),
+        ("in2_features", in2_features),
+        ("out_features", out_features),
+    ):
         check_positive_int(name, value)
     return in1_features * in2_features * out_features + (out_features if bias else 0)
 
@@ -98,7 +106,8 @@ def conv_params(
     groups: int = 1,
     bias: bool = True,
 ) -> int:
-    """`nn.Conv1d/2d/3d`: ``in_channels / groups * prod(kernel_size) * out_channels + out_channels``.
+    """`nn.Conv1d/2d/3d`: ``in_channels / groups * prod(kernel_size) * out_channels`` weights
+    plus ``out_channels`` biases.
 
     The bias adds one value per *output channel* (per kernel), not per kernel
     element as the study notes claim.
@@ -117,7 +126,9 @@ def conv_params(
         >>> conv_params(32, 32, 3, groups=32)  # depthwise
         320
     """
-    weights = in_channels // groups * _conv_volume(in_channels, out_channels, kernel_size, dims, groups)
+    weights = (
+        in_channels // groups * _conv_volume(in_channels, out_channels, kernel_size, dims, groups)
+    )
     return weights * out_channels + (out_channels if bias else 0)
 
 
@@ -143,8 +154,9 @@ def conv_transpose_params(
     return in_channels * (out_channels // groups) * volume + (out_channels if bias else 0)
 
 
-def _conv_volume(in_channels: int, out_channels: int, kernel_size: IntOrTuple, dims: int,
-                 groups: int) -> int:
+def _conv_volume(
+    in_channels: int, out_channels: int, kernel_size: IntOrTuple, dims: int, groups: int
+) -> int:
     """Check a convolution's arguments and return its kernel volume ``prod(kernel_size)``."""
     _check_dims(dims)
     check_positive_int("in_channels", in_channels)
@@ -222,7 +234,9 @@ def group_norm_params(
     check_positive_int("num_groups", num_groups)
     check_positive_int("num_channels", num_channels)
     if num_channels % num_groups:
-        raise ValueError(f"num_channels={num_channels} must be divisible by num_groups={num_groups}")
+        raise ValueError(
+            f"num_channels={num_channels} must be divisible by num_groups={num_groups}"
+        )
     return _affine_count(num_channels, affine, bias)
 
 
@@ -348,8 +362,10 @@ def conv_output_shape(
             raise ValueError("padding='same' requires stride=1")
         return tuple(input_size)
     p = (0,) * dims if padding == "valid" else _expand("padding", padding, dims, allow_zero=True)
-    out = tuple((i + 2 * pp - dd * (kk - 1) - 1) // ss + 1
-                for i, kk, ss, pp, dd in zip(input_size, k, s, p, d))
+    out = tuple(
+        (i + 2 * pp - dd * (kk - 1) - 1) // ss + 1
+        for i, kk, ss, pp, dd in zip(input_size, k, s, p, d, strict=True)
+    )
     _check_output_positive(input_size, out)
     return out
 
@@ -377,13 +393,15 @@ def conv_transpose_output_shape(
     p = _expand("padding", padding, dims, allow_zero=True)
     op = _expand("output_padding", output_padding, dims, allow_zero=True)
     d = _expand("dilation", dilation, dims)
-    for o, ss, dd in zip(op, s, d):
+    for o, ss, dd in zip(op, s, d, strict=True):
         if o >= max(ss, dd):
             raise ValueError(
                 f"output_padding={o} must be smaller than stride={ss} or dilation={dd}"
             )
-    out = tuple((i - 1) * ss - 2 * pp + dd * (kk - 1) + o + 1
-                for i, kk, ss, pp, o, dd in zip(input_size, k, s, p, op, d))
+    out = tuple(
+        (i - 1) * ss - 2 * pp + dd * (kk - 1) + o + 1
+        for i, kk, ss, pp, o, dd in zip(input_size, k, s, p, op, d, strict=True)
+    )
     _check_output_positive(input_size, out)
     return out
 
@@ -416,7 +434,7 @@ def pool_output_shape(
     p = _expand("padding", padding, dims, allow_zero=True)
     d = _expand("dilation", dilation, dims)
     out = []
-    for i, kk, ss, pp, dd in zip(input_size, k, s, p, d):
+    for i, kk, ss, pp, dd in zip(input_size, k, s, p, d, strict=True):
         if pp > kk // 2:
             raise ValueError(f"padding={pp} must be at most half of kernel_size={kk}")
         span = i + 2 * pp - dd * (kk - 1) - 1

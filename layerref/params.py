@@ -80,7 +80,9 @@ class ParameterTable:
         align = ("<", "<", ">", "<")
 
         def line(row: tuple[str, ...]) -> str:
-            return "  ".join(f"{c:{a}{w}}" for c, a, w in zip(row, align, widths)).rstrip()
+            return "  ".join(
+                f"{c:{a}{w}}" for c, a, w in zip(row, align, widths, strict=True)
+            ).rstrip()
 
         rule = "  ".join("-" * w for w in widths)
         body = [line(cells[0]), rule, *(line(r) for r in cells[1:]), rule]
@@ -171,7 +173,7 @@ def freeze(model: nn.Module, *names: str) -> int:
         >>> freeze(model, "0.wieght")
         Traceback (most recent call last):
         ...
-        KeyError: "unknown parameter or submodule '0.wieght' (did you mean '0.weight' or '1.weight'?); known: ..."
+        KeyError: "unknown parameter or submodule '0.wieght' (did you mean '0.weight' or ...
     """
     return _set_requires_grad(model, names, False)
 

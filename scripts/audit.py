@@ -29,10 +29,19 @@ def audit(url: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         subprocess.run(
-            [str(LIGHTHOUSE), url, "--output=json", f"--output-path={report}", "--quiet",
-             "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-             f"--only-categories={','.join(CATEGORIES)}"],
-            env={**os.environ, "CHROME_PATH": str(CHROMIUM)}, check=True, timeout=600)
+            [
+                str(LIGHTHOUSE),
+                url,
+                "--output=json",
+                f"--output-path={report}",
+                "--quiet",
+                "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+                f"--only-categories={','.join(CATEGORIES)}",
+            ],
+            env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
+            check=True,
+            timeout=600,
+        )
         return json.loads(report.read_text(encoding="utf-8"))
 
 
@@ -45,13 +54,18 @@ def main() -> None:
             report = audit(base_url + path)
             scores = " / ".join(f"{report['categories'][c]['score'] * 100:.0f}" for c in CATEGORIES)
             audits = report["audits"]
-            failing = sorted(key for key, a in audits.items()
-                             if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0)
+            failing = sorted(
+                key
+                for key, a in audits.items()
+                if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0
+            )
             print(f"{name}: {scores}  (performance / accessibility / best practices / SEO)")
-            print(f"  FCP {audits['first-contentful-paint']['displayValue']}, "
-                  f"LCP {audits['largest-contentful-paint']['displayValue']}, "
-                  f"TBT {audits['total-blocking-time']['displayValue']}; "
-                  f"failing audits: {', '.join(failing) or 'none'}")
+            print(
+                f"  FCP {audits['first-contentful-paint']['displayValue']}, "
+                f"LCP {audits['largest-contentful-paint']['displayValue']}, "
+                f"TBT {audits['total-blocking-time']['displayValue']}; "
+                f"failing audits: {', '.join(failing) or 'none'}"
+            )
 
 
 if __name__ == "__main__":

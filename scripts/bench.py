@@ -93,17 +93,33 @@ def busy_cpu_seconds() -> float:
 
 def build_times(site: Path) -> dict[str, float]:
     figures: dict[str, float] = {}
-    figures["build"], _ = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-                                 "--site-dir", str(site)], ROOT)
+    figures["build"], _ = timed(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site)],
+        ROOT,
+    )
     _, out = timed([sys.executable, "-c", FLOOR], ROOT)
     count, imports, blocks = out.split()[-3:]
-    figures["blocks"], figures["imports"], figures["exec"] = int(count), float(imports), float(blocks)
+    figures["blocks"], figures["imports"], figures["exec"] = (
+        int(count),
+        float(imports),
+        float(blocks),
+    )
     with tempfile.TemporaryDirectory() as tmp:
         project = copy_project(Path(tmp))
         switch_off_exec(project / "docs", keep=[])
-        figures["render"], _ = timed([sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir",
-                                      str(project / "site")], project,
-                                     {**ENV, "PYTHONPATH": str(project)})
+        figures["render"], _ = timed(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--clean",
+                "--site-dir",
+                str(project / "site"),
+            ],
+            project,
+            {**ENV, "PYTHONPATH": str(project)},
+        )
     figures["ratio"] = figures["build"] / (figures["imports"] + figures["exec"] + figures["render"])
     return figures
 
@@ -120,10 +136,22 @@ def dirty_rebuilds(pages: list[str]) -> dict[str, float]:
         probe.close()
         project = copy_project(Path(tmp))
         proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict",
-             "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**ENV, "PYTHONPATH": str(project)}, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "--dirty",
+                "--no-strict",
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**ENV, "PYTHONPATH": str(project)},
+            start_new_session=True,
         )
         try:
             _wait_for(proc, "Serving on")
@@ -163,8 +191,11 @@ def first_render_ms(site: Path, page: str) -> float:
             context = browser.new_context()  # cold: nothing cached
             tab = context.new_page()
             tab.goto(url + page.removesuffix("index.html"), wait_until="load")
-            times.append(tab.evaluate(
-                "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1"))
+            times.append(
+                tab.evaluate(
+                    "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1"
+                )
+            )
             context.close()
     return sorted(times)[1]
 
@@ -195,11 +226,16 @@ def main() -> None:
         weights = page_weights(site)
         total = sum(size for p in site.rglob("*") if p.is_file() for size in [p.stat().st_size])
         print("Page weight")
-        print(f"  pages: {len(weights)}, largest: {weights[0][0]} {weights[0][1] / 1024:.0f} KB "
-              f"[< 500 KB each], total site: {total / 2**20:.1f} MB")
+        print(
+            f"  pages: {len(weights)}, largest: {weights[0][0]} {weights[0][1] / 1024:.0f} KB "
+            f"[< 500 KB each], total site: {total / 2**20:.1f} MB"
+        )
         for name, size in weights[:5]:
             print(f"    {size / 1024:7.0f} KB  {name}")
-        print(f"  first contentful paint of {weights[0][0]}: {first_render_ms(site, weights[0][0]):.0f} ms")
+        print(
+            f"  first contentful paint of {weights[0][0]}: "
+            f"{first_render_ms(site, weights[0][0]):.0f} ms"
+        )
         small, huge, megabytes = fork_costs()
         print("Isolation (one fork of the warmed zygote per block)")
         print(f"  fork + exit, 4 KiB pages:         {small:7.1f} ms")
@@ -208,8 +244,10 @@ def main() -> None:
             wall, cpu = test_suite_seconds()
             print(f"Test suite (pytest, after set-up): {wall:7.1f} s   [<= 90 s]")
             cores = os.cpu_count()
-            print(f"  machine busy meanwhile:          {cpu:7.0f} CPU-s "
-                  f"of {cores * wall:.0f} ({cores} cores)")
+            print(
+                f"  machine busy meanwhile:          {cpu:7.0f} CPU-s "
+                f"of {cores * wall:.0f} ({cores} cores)"
+            )
     finally:
         shutil.rmtree(site, ignore_errors=True)
 

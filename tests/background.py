@@ -49,12 +49,15 @@ class Registry:
 
     def __getitem__(self, fixture_name: str) -> _Registered:
         if fixture_name not in self._recipes:
-            raise KeyError(f"no background job is registered for {fixture_name!r}; "
-                           f"registered: {sorted(self._recipes)}")
+            raise KeyError(
+                f"no background job is registered for {fixture_name!r}; "
+                f"registered: {sorted(self._recipes)}"
+            )
         return self._recipes[fixture_name]
 
-    def recipe(self, fixture_name: str, *, after: str | None = None,
-               deferrable: bool = False) -> Callable[[Recipe], Recipe]:
+    def recipe(
+        self, fixture_name: str, *, after: str | None = None, deferrable: bool = False
+    ) -> Callable[[Recipe], Recipe]:
         """Register ``function(workdir) -> Command`` as the job behind ``fixture_name``.
 
         Args:
@@ -63,11 +66,13 @@ class Registry:
             deferrable: Run at a lower CPU priority, in the gaps the session's own tests
                 and the other jobs leave; the tests that wait for it run last.
         """
+
         def register(function: Recipe) -> Recipe:
             if fixture_name in self._recipes:
                 raise ValueError(f"a background job for {fixture_name!r} is already registered")
             self._recipes[fixture_name] = _Registered(function, after, deferrable)
             return function
+
         return register
 
     def finishing_rank(self, fixture_names: Iterable[str]) -> tuple[bool, int]:
@@ -77,8 +82,14 @@ class Registry:
         later (the site build comes first) later.
         """
         order = list(self._recipes)
-        return max(((self._recipes[name].deferrable, order.index(name))
-                    for name in fixture_names if name in self._recipes), default=(False, -1))
+        return max(
+            (
+                (self._recipes[name].deferrable, order.index(name))
+                for name in fixture_names
+                if name in self._recipes
+            ),
+            default=(False, -1),
+        )
 
 
 #: The session's recipes, registered by the test modules (and conftest) as they are imported.
@@ -138,8 +149,14 @@ class Jobs:
         command = self._registry[name].recipe(workdir)
         stdout, stderr = workdir / "stdout.txt", workdir / "stderr.txt"
         with stdout.open("wb") as out, stderr.open("wb") as err:
-            args = ["nice", "-n", "10", *command.args] if self._registry[name].deferrable else command.args
-            process = subprocess.Popen(args, cwd=command.cwd, stdout=out, stderr=err, env=command.env)
+            args = (
+                ["nice", "-n", "10", *command.args]
+                if self._registry[name].deferrable
+                else command.args
+            )
+            process = subprocess.Popen(
+                args, cwd=command.cwd, stdout=out, stderr=err, env=command.env
+            )
         self._running[name] = _Running(process, command, stdout, stderr)
 
     def _wait(self, name: str) -> _Running:
@@ -154,9 +171,11 @@ class Jobs:
         self._start(name)
         job = self._wait(name)
         return subprocess.CompletedProcess(
-            job.command.args, job.process.returncode,
+            job.command.args,
+            job.process.returncode,
             job.stdout.read_text(encoding="utf-8", errors="replace"),
-            job.stderr.read_text(encoding="utf-8", errors="replace"))
+            job.stderr.read_text(encoding="utf-8", errors="replace"),
+        )
 
     def close(self) -> None:
         """Stop what is still running (a test run cut short) and remove the work folders."""

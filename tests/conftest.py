@@ -6,8 +6,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from background import Command, Jobs, finishing_rank, recipe
+
 from docsite.minisite import ROOT, SITE_DIR, build_command
 
 _jobs = Jobs()
@@ -27,7 +27,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    _jobs.start_needed({name for item in session.items for name in getattr(item, "fixturenames", ())})
+    _jobs.start_needed(
+        {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    )
 
 
 def pytest_sessionfinish() -> None:

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from background import Command, Jobs, Registry
 
 
@@ -26,7 +25,10 @@ def test_a_job_after_another_starts_once_that_one_has_finished(registry, tmp_pat
 
     @registry.recipe("first")
     def first(workdir):
-        return python("import time; time.sleep(0.5); " + append.format(path=str(stamps), name="first"), workdir)
+        return python(
+            "import time; time.sleep(0.5); " + append.format(path=str(stamps), name="first"),
+            workdir,
+        )
 
     @registry.recipe("second", after="first")
     def second(workdir):
@@ -89,9 +91,17 @@ def test_close_stops_a_job_still_running_and_the_one_waiting_for_it(registry, tm
 def test_finishing_rank_puts_deferrable_jobs_last(registry):
     for name, deferrable in [("site", False), ("check", False), ("again", True)]:
         registry.recipe(name, deferrable=deferrable)(lambda workdir: python("pass", workdir))
-    ranks = {names: registry.finishing_rank(names) for names in
-             [(), ("site",), ("check",), ("again",), ("site", "again"), ("tmp_path",)]}
-    assert sorted(ranks, key=ranks.get) == [(), ("tmp_path",), ("site",), ("check",),
-                                             ("again",), ("site", "again")]
+    ranks = {
+        names: registry.finishing_rank(names)
+        for names in [(), ("site",), ("check",), ("again",), ("site", "again"), ("tmp_path",)]
+    }
+    assert sorted(ranks, key=ranks.get) == [
+        (),
+        ("tmp_path",),
+        ("site",),
+        ("check",),
+        ("again",),
+        ("site", "again"),
+    ]
     with pytest.raises(ValueError, match="already registered"):
         registry.recipe("site")(lambda workdir: python("pass", workdir))

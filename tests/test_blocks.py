@@ -4,7 +4,7 @@ from docsite.blocks import executed_blocks, iter_blocks, parse_options
 from docsite.coverage import DOCS_DIR
 from docsite.snapshots import SNAPSHOT_DIR
 
-PAGE = '''# Page
+PAGE = """# Page
 
 ## Section { #sec }
 
@@ -34,7 +34,7 @@ print("off")
 ~~~python exec="true" id="tilde"
 print(3)
 ~~~
-'''
+"""
 
 
 def test_finds_executed_blocks_with_lines_and_dedent():
@@ -61,7 +61,10 @@ def test_every_snapshot_file_belongs_to_a_page_with_blocks():
     """A page that loses its last block (or is split or renamed) leaves no stale snapshot."""
     pages = {block.page for block in executed_blocks(DOCS_DIR)}
     figure_folders = {page.removesuffix(".md") for page in pages}
-    stale = sorted(path.relative_to(SNAPSHOT_DIR).as_posix() for path in SNAPSHOT_DIR.rglob("*")
-                   if path.relative_to(SNAPSHOT_DIR).as_posix() not in pages
-                   and path.relative_to(SNAPSHOT_DIR).as_posix().partition("/")[0] not in figure_folders)
+    stale = sorted(
+        path.relative_to(SNAPSHOT_DIR).as_posix()
+        for path in SNAPSHOT_DIR.rglob("*")
+        if path.relative_to(SNAPSHOT_DIR).as_posix() not in pages
+        and path.relative_to(SNAPSHOT_DIR).as_posix().partition("/")[0] not in figure_folders
+    )
     assert stale == [], f"delete these snapshots of pages without executed blocks: {stale}"

@@ -9,11 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from background import Command, recipe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from background import Command, recipe
-from docsite.browser import (DESKTOP, SCREENSHOTS, Visit, chromium,
-                                      serve_an_empty_search_index, site_pages)
+from docsite.browser import (
+    DESKTOP,
+    SCREENSHOTS,
+    Visit,
+    chromium,
+    serve_an_empty_search_index,
+    site_pages,
+)
 from docsite.minisite import ROOT, SITE_DIR
 from docsite.serve import serve
 
@@ -24,8 +30,17 @@ ARTIFACTS = ROOT / "artifacts" / "screenshots"
 @recipe("page_check", after="built_site")
 def _check_every_page(workdir: Path) -> Command:
     """Every page in Chromium and the screenshots, in the background once the site is built."""
-    return Command([sys.executable, "-m", "docsite.browser", str(SITE_DIR),
-                    str(workdir / "report.json"), str(ARTIFACTS)], ROOT)
+    return Command(
+        [
+            sys.executable,
+            "-m",
+            "docsite.browser",
+            str(SITE_DIR),
+            str(workdir / "report.json"),
+            str(ARTIFACTS),
+        ],
+        ROOT,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -91,21 +106,31 @@ def search(desktop_with_search, base_url):
     # The index (about 1 MB) loads in a web worker: a query typed before it is ready is lost.
     home.wait_for_function(
         "!document.querySelector('.md-search-result__meta').textContent.includes('Initializing')",
-        timeout=60_000)
+        timeout=60_000,
+    )
     assert visit.errors == [] and visit.external == []
     return home
 
 
-@pytest.mark.parametrize(("query", "page"), [
-    ("Conv2d", "convolution/"), ("LSTM", "recurrent/"), ("CrossEntropyLoss", "losses-classification/"),
-])
+@pytest.mark.parametrize(
+    ("query", "page"),
+    [
+        ("Conv2d", "convolution/"),
+        ("LSTM", "recurrent/"),
+        ("CrossEntropyLoss", "losses-classification/"),
+    ],
+)
 def test_search_finds_the_layer(search, query, page):
     box = search.locator("input.md-search__input")
     box.fill("")
     box.press_sequentially(query)
-    top_five = "[...document.querySelectorAll('.md-search-result__item a')].slice(0, 5).map(a => a.href)"
+    top_five = (
+        "[...document.querySelectorAll('.md-search-result__item a')].slice(0, 5).map(a => a.href)"
+    )
     with contextlib.suppress(PlaywrightTimeout):  # the assertion below reports what was found
-        search.wait_for_function(f"{top_five}.some(href => href.includes({page!r}))", timeout=30_000)
+        search.wait_for_function(
+            f"{top_five}.some(href => href.includes({page!r}))", timeout=30_000
+        )
     hrefs = search.evaluate(top_five)
     assert any(page in href for href in hrefs), (query, hrefs)
 
@@ -113,14 +138,18 @@ def test_search_finds_the_layer(search, query, page):
 def test_copied_example_runs_and_prints_what_the_page_shows(desktop, base_url, tmp_path):
     desktop.grant_permissions(["clipboard-read", "clipboard-write"])
     page = Visit(desktop).open(base_url + "submodules/")
-    blocks = page.locator("xpath=//h2[@id='modules']/following-sibling::div[contains(@class,'highlight')]")
+    blocks = page.locator(
+        "xpath=//h2[@id='modules']/following-sibling::div[contains(@class,'highlight')]"
+    )
     source, shown = blocks.nth(0), blocks.nth(1)
     source.hover()
     source.locator("button[data-md-type=copy], button.md-clipboard").first.click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "TextCNN" in copied and "assert" in copied
     # A reader runs it in a fresh Python, from their own folder, not the repository.
-    run = subprocess.run([sys.executable, "-c", copied], capture_output=True, text=True, cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-c", copied], capture_output=True, text=True, cwd=tmp_path
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == shown.inner_text().strip()
 
@@ -128,7 +157,9 @@ def test_copied_example_runs_and_prints_what_the_page_shows(desktop, base_url, t
 def test_every_code_block_has_a_copy_button(desktop, base_url):
     page = Visit(desktop).open(base_url + "convolution/")
     blocks = page.locator("div.highlight pre")
-    buttons = page.locator("div.highlight button[data-md-type=copy], div.highlight button.md-clipboard")
+    buttons = page.locator(
+        "div.highlight button[data-md-type=copy], div.highlight button.md-clipboard"
+    )
     assert blocks.count() > 5 and buttons.count() == blocks.count()
 
 
@@ -136,7 +167,10 @@ def test_dark_light_toggle(desktop, base_url):
     visit = Visit(desktop)
     visit.page.emulate_media(color_scheme="light")
     page = visit.open(base_url)
-    scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+
+    def scheme() -> str:
+        return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+
     assert scheme() == "default"
     page.locator("label.md-header__button[for^='__palette']:visible").first.click()
     assert scheme() == "slate"

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
 from background import Command, recipe
+
 from docsite.minisite import ROOT, build_command, copy_project, replace_pages
 
 pytestmark = pytest.mark.build
@@ -31,8 +29,9 @@ _TRACEBACK = re.compile(r'Traceback \(most recent call last\):\s+File "')
 
 def test_no_page_contains_a_traceback(built_site):
     _, site = built_site
-    bad = [p.relative_to(site).as_posix() for p in site.rglob("*.html")
-           if _TRACEBACK.search(_text(p))]
+    bad = [
+        p.relative_to(site).as_posix() for p in site.rglob("*.html") if _TRACEBACK.search(_text(p))
+    ]
     assert bad == []
 
 
@@ -51,14 +50,19 @@ def test_every_internal_link_resolves(built_site):
     for page, text in pages.items():
         for href in set(_HREF.findall(html.unescape(text))):
             if re.match(r"[a-z]+:", href) or page.name == "404.html":
-                continue  # other sites (checked by the browser tests' offline guard) and 404's absolute links
+                # other sites (the browser tests' offline guard checks them), 404's absolute links
+                continue
             path, _, anchor = href.partition("#")
             target = (page.parent / path).resolve() if path else page
             if target.is_dir():
                 target /= "index.html"
             if not target.is_file():
                 broken.append(f"{page.relative_to(site)}: {href} (no such file)")
-            elif anchor and target.suffix == ".html" and f'id="{anchor}"' not in pages.get(target, ""):
+            elif (
+                anchor
+                and target.suffix == ".html"
+                and f'id="{anchor}"' not in pages.get(target, "")
+            ):
                 broken.append(f"{page.relative_to(site)}: {href} (no such anchor)")
     assert broken == [], f"{len(broken)} broken links, e.g. {broken[:10]}"
 
@@ -70,6 +74,7 @@ def _text(page: Path) -> str:
 
 # --- negative tests: each fault, injected into a copy of the project, must fail ---
 
+
 def _slug(fault: str) -> str:
     """The name of the page that holds ``fault``."""
     return "neg-" + fault.replace(" ", "-")
@@ -77,8 +82,10 @@ def _slug(fault: str) -> str:
 
 # Each fault's page, or its block's id, is named on the WARNING line that reports it.
 FAULTS = {
-    "raising block": '```python exec="on" source="above" result="text" id="neg-raise"\nraise ValueError("boom")\n```\n',
-    "warning block": '```python exec="on" source="above" result="text" id="neg-warn"\nimport warnings\nwarnings.warn("careful")\n```\n',
+    "raising block": '```python exec="on" result="text" id="neg-raise"\n'
+    'raise ValueError("boom")\n```\n',
+    "warning block": '```python exec="on" result="text" id="neg-warn"\n'
+    'import warnings\nwarnings.warn("careful")\n```\n',
     "missing page": "See [nowhere](no-such-page.md).\n",
     "missing anchor": "## A section\n\nSee [the other section](#no-such-anchor).\n",
     "unknown official name": "[[official: torch.nn.Conv4d]]\n",
@@ -96,7 +103,9 @@ EXPECTED = {
 def _build_faulty_pages(workdir: Path) -> Command:
     """A strict build of a copy of the project whose only pages are one per fault."""
     project = copy_project(workdir)
-    replace_pages(project, {f"{_slug(fault)}.md": f"# {fault}\n\n{text}" for fault, text in FAULTS.items()})
+    replace_pages(
+        project, {f"{_slug(fault)}.md": f"# {fault}\n\n{text}" for fault, text in FAULTS.items()}
+    )
     args, env = build_command(project)
     return Command(args, project, env)
 
@@ -120,16 +129,22 @@ def log_records(log: str) -> list[tuple[str, str]]:
         [('INFO', 'INFO -  a\n'), ('WARNING', 'WARNING -  b\n  detail\n')]
     """
     starts = list(_LEVEL.finditer(log))
-    return [(m["level"], log[m.start():(starts[i + 1].start() if i + 1 < len(starts) else len(log))])
-            for i, m in enumerate(starts)]
+    return [
+        (m["level"], log[m.start() : (starts[i + 1].start() if i + 1 < len(starts) else len(log))])
+        for i, m in enumerate(starts)
+    ]
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_strict_build_rejects(faulty_build: str, fault: str):
     """The fault is reported as a WARNING or an ERROR (an INFO line would not fail the build)."""
     page, block = f"{_slug(fault)}.md", _block_id(FAULTS[fault])
-    reported = [text for level, text in log_records(faulty_build) if level in {"WARNING", "ERROR"}
-                and (page in text.splitlines()[0] or (block and f"'{block}'" in text.splitlines()[0]))]
+    reported = [
+        text
+        for level, text in log_records(faulty_build)
+        if level in {"WARNING", "ERROR"}
+        and (page in text.splitlines()[0] or (block and f"'{block}'" in text.splitlines()[0]))
+    ]
     assert any(EXPECTED[fault] in text for text in reported), faulty_build[-3000:]
 
 
@@ -156,6 +171,7 @@ def test_faulty_build_reports_only_the_faults(faulty_build: str):
 
 # --- determinism ---
 
+
 @recipe("second_build", deferrable=True)
 def _build_again(workdir: Path) -> Command:
     args, env = build_command(ROOT, workdir / "site")
@@ -177,9 +193,13 @@ def test_two_clean_builds_are_byte_identical(built_site, second_build):
 
 def different_files(a: Path, b: Path) -> list[str]:
     """Files that differ between two site folders, ignoring the sitemap (it holds build dates)."""
+
     def files(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-                if p.is_file() and not p.name.startswith("sitemap.xml")}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in root.rglob("*")
+            if p.is_file() and not p.name.startswith("sitemap.xml")
+        }
 
     left, right = files(a), files(b)
     return sorted(name for name in left.keys() | right.keys() if left.get(name) != right.get(name))
@@ -196,7 +216,7 @@ def test_determinism_check_can_fail(tmp_path):
 
 
 def _search_sections(page_html: str) -> list[tuple[str | None, str, str]]:
-    """What Material's search indexer reads from ``page_html``: (anchor, title, text) per section."""
+    """What Material's search indexer reads of ``page_html``: (anchor, title, text) per section."""
     from material.plugins.search.plugin import Parser
 
     parser = Parser()

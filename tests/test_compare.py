@@ -29,16 +29,16 @@ _FLOAT = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d+)(?:[eE][-+]?\d+)?(?![\w.])")
 
 def _shift(token: str, units: int) -> str:
     """``token`` moved by ``units`` in its last printed digit, printed the same way."""
-    mantissa, e, exponent = token.lower().partition("e")
+    mantissa, e, _ = token.lower().partition("e")
     decimals = len(mantissa.partition(".")[2])
     moved = Decimal(mantissa) + Decimal(units).scaleb(-decimals)
-    return f"{moved:.{decimals}f}" + (token[len(mantissa):] if e else "")
+    return f"{moved:.{decimals}f}" + (token[len(mantissa) :] if e else "")
 
 
 def _scale(token: str, factor: float) -> str:
     mantissa, e, _ = token.lower().partition("e")
     decimals = len(mantissa.partition(".")[2])
-    return f"{float(mantissa) * factor:.{decimals}f}" + (token[len(mantissa):] if e else "")
+    return f"{float(mantissa) * factor:.{decimals}f}" + (token[len(mantissa) :] if e else "")
 
 
 def test_the_snapshots_hold_numbers_and_figures():
@@ -76,7 +76,7 @@ def test_a_one_percent_change_of_a_four_digit_number_fails():
             digits = match[0].lower().partition("e")[0].lstrip("-+").replace(".", "").lstrip("0")
             if len(digits) < 4:
                 continue
-            moved = entry.text[:match.start()] + _scale(match[0], 1.01) + entry.text[match.end():]
+            moved = entry.text[: match.start()] + _scale(match[0], 1.01) + entry.text[match.end() :]
             assert compare.text_differences(entry.text, moved), (match[0], entry.text[:200])
             changed += 1
     assert changed > 500
@@ -90,27 +90,32 @@ def test_a_ten_percent_change_of_any_number_fails():
             printed = _scale(match[0], 1.1)
             # As printed, the move may round below 10 % (-0.011 * 1.1 prints as -0.012).
             if abs(float(printed) - float(match[0])) >= 0.1 * abs(float(match[0])):
-                moved = entry.text[:match.start()] + printed + entry.text[match.end():]
+                moved = entry.text[: match.start()] + printed + entry.text[match.end() :]
                 assert compare.text_differences(entry.text, moved), (match[0], entry.text[:200])
 
 
-@pytest.mark.parametrize("before, after", [
-    ("torch.Size([2, 3, 8, 8])", "torch.Size([2, 3, 8, 9])"),
-    ("dtype=torch.float32", "dtype=torch.float64"),
-    ("parameters: 448", "parameters: 449"),
-    ("requires_grad=True", "requires_grad=False"),
-    ("tensor([1., 2.])", "tensor([1., 2., 3.])"),
-    ("tensor([1., 2.])", "tensor([2., 2.])"),
-    ("torch 2.13.0", "torch 2.13.1"),
-    ("nan", "0.0000"),
-    ("-0.5000", "0.5000"),
-])
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("torch.Size([2, 3, 8, 8])", "torch.Size([2, 3, 8, 9])"),
+        ("dtype=torch.float32", "dtype=torch.float64"),
+        ("parameters: 448", "parameters: 449"),
+        ("requires_grad=True", "requires_grad=False"),
+        ("tensor([1., 2.])", "tensor([1., 2., 3.])"),
+        ("tensor([1., 2.])", "tensor([2., 2.])"),
+        ("torch 2.13.0", "torch 2.13.1"),
+        ("nan", "0.0000"),
+        ("-0.5000", "0.5000"),
+    ],
+)
 def test_a_changed_word_shape_integer_or_sign_fails(before, after):
     assert compare.text_differences(before, after)
 
 
 def test_spacing_and_negative_zero_do_not_count():
-    assert compare.text_differences("tensor([ 0.0000, -1.5000])", "tensor([-0.0000, -1.5000])") == []
+    assert (
+        compare.text_differences("tensor([ 0.0000, -1.5000])", "tensor([-0.0000, -1.5000])") == []
+    )
     assert compare.text_differences("a  b\nc", "a b c") == []
 
 
@@ -145,8 +150,13 @@ def test_a_figure_moved_by_a_few_pixels_fails(name):
 
 def test_a_curve_drawn_with_other_vertices_matches_when_it_is_the_same_curve():
     line = '<svg xmlns="http://www.w3.org/2000/svg"><path d="{}"/></svg>'
-    assert compare.figure_differences(line.format("M 0 0 L 5 5 L 10 10"), line.format("M 0 0 L 10 10")) == []
-    assert compare.figure_differences(line.format("M 0 0 L 5 8 L 10 10"), line.format("M 0 0 L 10 10"))
+    assert (
+        compare.figure_differences(line.format("M 0 0 L 5 5 L 10 10"), line.format("M 0 0 L 10 10"))
+        == []
+    )
+    assert compare.figure_differences(
+        line.format("M 0 0 L 5 8 L 10 10"), line.format("M 0 0 L 10 10")
+    )
 
 
 def test_a_changed_label_or_colour_fails():
@@ -176,7 +186,10 @@ def _png(pixels: list[int]) -> str:
 
 
 def test_an_embedded_image_matches_within_a_few_levels_and_no_more():
-    figure = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="{}"/></svg>'
+    figure = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        '<image xlink:href="{}"/></svg>'
+    )
     base = figure.format(_png([10, 100, 200]))
     assert compare.figure_differences(base, figure.format(_png([12, 100, 199]))) == []
     assert compare.figure_differences(base, figure.format(_png([10, 140, 200])))

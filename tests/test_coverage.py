@@ -12,8 +12,8 @@ from torch import nn
 
 from docsite import coverage as cov
 from docsite.blocks import iter_blocks
-from docsite.names import check_page
 from docsite.inventory import GATED_AREAS, api_inventory, is_deprecated
+from docsite.names import check_page
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -26,16 +26,27 @@ def found():
 
 # --- the inventory ---------------------------------------------------------------
 
+
 def test_inventory_holds_the_public_api_and_not_imports():
     inv = api_inventory()
     assert {"torch.nn.Conv2d", "torch.nn.Module", "torch.nn.LSTM"} <= set(inv["torch.nn modules"])
     functional = set(inv["torch.nn.functional"])
-    assert {"torch.nn.functional.relu", "torch.nn.functional.conv2d",  # bindings of torch._C too
-            "torch.nn.functional.scaled_dot_product_attention"} <= functional
-    imported = {"torch.nn.functional.torch", "torch.nn.functional.math", "torch.nn.functional.Tensor",
-                "torch.nn.functional.Optional", "torch.nn.functional.handle_torch_function",
-                "torch.nn.functional.has_torch_function", "torch.nn.functional.boolean_dispatch",
-                "torch.nn.functional.reproducibility_notes", "torch.nn.functional.BroadcastingList2"}
+    assert {
+        "torch.nn.functional.relu",
+        "torch.nn.functional.conv2d",  # bindings of torch._C too
+        "torch.nn.functional.scaled_dot_product_attention",
+    } <= functional
+    imported = {
+        "torch.nn.functional.torch",
+        "torch.nn.functional.math",
+        "torch.nn.functional.Tensor",
+        "torch.nn.functional.Optional",
+        "torch.nn.functional.handle_torch_function",
+        "torch.nn.functional.has_torch_function",
+        "torch.nn.functional.boolean_dispatch",
+        "torch.nn.functional.reproducibility_notes",
+        "torch.nn.functional.BroadcastingList2",
+    }
     assert not imported & functional
     assert "torch.nn.init.xavier_uniform_" in inv["torch.nn.init"]
     assert "torch.nn.utils.rnn.pack_padded_sequence" in inv["torch.nn.utils.rnn"]
@@ -43,12 +54,18 @@ def test_inventory_holds_the_public_api_and_not_imports():
 
 
 def test_inventory_is_computed_from_torch():
-    classes = [n for n in dir(nn) if not n.startswith("_") and isinstance(getattr(nn, n), type)
-               and issubclass(getattr(nn, n), nn.Module)]
+    classes = [
+        n
+        for n in dir(nn)
+        if not n.startswith("_")
+        and isinstance(getattr(nn, n), type)
+        and issubclass(getattr(nn, n), nn.Module)
+    ]
     assert len(api_inventory()["torch.nn modules"]) == len(classes) > 150
 
 
 # --- the gate --------------------------------------------------------------------
+
 
 def test_every_module_and_functional_name_is_executed(found):
     excluded = cov.exclusions()
@@ -67,7 +84,8 @@ def test_exclusion_list_is_honest(found):
 def test_gate_fails_when_an_example_is_removed(found, tmp_path):
     """Negative test: switch off the blocks that execute one name, and the gate reports it."""
     name, page = next(
-        (name, sections[0].page) for name, sections in found.items()
+        (name, sections[0].page)
+        for name, sections in found.items()
         if name.startswith("torch.nn.") and len({s.page for s in sections}) == 1
     )
     docs = tmp_path / "docs"
@@ -80,7 +98,7 @@ def test_gate_fails_when_an_example_is_removed(found, tmp_path):
             fence = block.line - 2  # the fence line, 0-based
             lines[fence] = lines[fence].replace('exec="on"', 'exec="off"')
     path.write_text("".join(lines), encoding="utf-8")
-    assert name in cov.uncovered(cov.coverage(docs), [a for a in api_inventory()])
+    assert name in cov.uncovered(cov.coverage(docs), list(api_inventory()))
 
 
 def test_sections_link_to_real_anchors(found):
@@ -93,9 +111,13 @@ def test_sections_link_to_real_anchors(found):
 
 # --- names on the site are real --------------------------------------------------
 
+
 def test_every_torch_name_on_the_site_exists_and_deprecations_are_said():
-    problems = [str(p) for page in sorted(DOCS.rglob("*.md"))
-                for p in check_page(page.read_text(encoding="utf-8"), page.name)]
+    problems = [
+        str(p)
+        for page in sorted(DOCS.rglob("*.md"))
+        for p in check_page(page.read_text(encoding="utf-8"), page.name)
+    ]
     assert problems == []
 
 
@@ -129,8 +151,10 @@ def test_name_check_accepts_right_uses(text):
 
 def test_name_check_exemption_stays_in_its_paragraph():
     """A paragraph that says a name does not exist excuses its own names, not its neighbours'."""
-    text = ("## Conv\n\nThe notes write `nn.Conv4d`.\n\n"
-            "Elsewhere `nn.Conv5d` does not exist, nor does `F.hardwish`.\n")
+    text = (
+        "## Conv\n\nThe notes write `nn.Conv4d`.\n\n"
+        "Elsewhere `nn.Conv5d` does not exist, nor does `F.hardwish`.\n"
+    )
     problems = [str(p) for p in check_page(text, "p.md")]
     assert problems == ["p.md:3: torch.nn.Conv4d: does not exist in the installed torch"]
 

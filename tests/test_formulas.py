@@ -9,8 +9,13 @@ from torch import nn
 from layerref import formulas as fm
 
 # Derandomised so that CI and every machine check the same 200 configurations.
-many = settings(max_examples=200, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+many = settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
 small = st.integers(1, 6)
 dims = st.sampled_from([1, 2, 3])
 
@@ -54,8 +59,9 @@ def conv_config(draw):
     return d, cin, cout, kernel, groups, draw(st.booleans())
 
 
-@pytest.mark.parametrize(("modules", "formula"), [(CONV, fm.conv_params),
-                                                   (CONVT, fm.conv_transpose_params)])
+@pytest.mark.parametrize(
+    ("modules", "formula"), [(CONV, fm.conv_params), (CONVT, fm.conv_transpose_params)]
+)
 @many
 @given(cfg=conv_config())
 def test_conv_and_conv_transpose_params(modules, formula, cfg):
@@ -67,9 +73,12 @@ def test_conv_and_conv_transpose_params(modules, formula, cfg):
 @many
 @given(st.integers(1, 64), st.booleans(), st.booleans())
 def test_norm_params(c, affine, bias):
-    assert fm.batch_norm_params(c, affine, bias=bias) == numel(nn.BatchNorm2d(c, affine=affine, bias=bias))
+    assert fm.batch_norm_params(c, affine, bias=bias) == numel(
+        nn.BatchNorm2d(c, affine=affine, bias=bias)
+    )
     assert fm.instance_norm_params(c, affine, bias=bias) == numel(
-        nn.InstanceNorm2d(c, affine=affine, bias=bias))
+        nn.InstanceNorm2d(c, affine=affine, bias=bias)
+    )
     assert fm.instance_norm_params(c) == numel(nn.InstanceNorm1d(c))
 
 
@@ -94,9 +103,15 @@ def rnn_config(draw):
     mode = draw(st.sampled_from(["RNN", "LSTM", "GRU"]))
     hidden = draw(st.integers(1, 12))
     proj = draw(st.integers(0, hidden - 1)) if mode == "LSTM" and draw(st.booleans()) else 0
-    return dict(mode=mode, input_size=draw(st.integers(1, 12)), hidden_size=hidden,
-                num_layers=draw(st.integers(1, 3)), bias=draw(st.booleans()),
-                bidirectional=draw(st.booleans()), proj_size=proj)
+    return {
+        "mode": mode,
+        "input_size": draw(st.integers(1, 12)),
+        "hidden_size": hidden,
+        "num_layers": draw(st.integers(1, 3)),
+        "bias": draw(st.booleans()),
+        "bidirectional": draw(st.booleans()),
+        "proj_size": proj,
+    }
 
 
 @many
@@ -108,15 +123,26 @@ def test_rnn_params(cfg):
 
 
 @many
-@given(st.integers(1, 4), st.integers(1, 6), st.one_of(st.none(), small),
-       st.one_of(st.none(), small), st.booleans(), st.booleans())
+@given(
+    st.integers(1, 4),
+    st.integers(1, 6),
+    st.one_of(st.none(), small),
+    st.one_of(st.none(), small),
+    st.booleans(),
+    st.booleans(),
+)
 def test_multihead_attention_params(heads, per_head, kdim, vdim, bias, add_bias_kv):
     e = heads * per_head
-    module = nn.MultiheadAttention(e, heads, kdim=kdim, vdim=vdim, bias=bias,
-                                   add_bias_kv=add_bias_kv)
+    module = nn.MultiheadAttention(
+        e, heads, kdim=kdim, vdim=vdim, bias=bias, add_bias_kv=add_bias_kv
+    )
     expected = numel(module)
-    assert fm.multihead_attention_params(
-        e, heads, kdim=kdim, vdim=vdim, bias=bias, add_bias_kv=add_bias_kv) == expected
+    assert (
+        fm.multihead_attention_params(
+            e, heads, kdim=kdim, vdim=vdim, bias=bias, add_bias_kv=add_bias_kv
+        )
+        == expected
+    )
 
 
 @st.composite
@@ -168,7 +194,7 @@ def test_conv_output_shape_same_and_valid(d, data):
 @given(conv_shape_config(), st.data())
 def test_conv_transpose_output_shape(cfg, data):
     d, size, k, s, p, dil = cfg
-    op = tuple(data.draw(st.integers(0, max(a, b) - 1)) for a, b in zip(s, dil))
+    op = tuple(data.draw(st.integers(0, max(a, b) - 1)) for a, b in zip(s, dil, strict=True))
     module = CONVT[d](1, 1, k, s, p, op, dilation=dil)
     try:
         expected = fm.conv_transpose_output_shape(size, k, s, p, op, dil)
@@ -191,7 +217,7 @@ def test_pool_output_shape(d, data, ceil, max_pool):
         module = MAXPOOL[d](k, s, p, dil, ceil_mode=ceil)
     else:
         # AvgPool3d alone also rejects an input smaller than the kernel, padding or not.
-        assume(d < 3 or all(i >= kk for i, kk in zip(size, k)))
+        assume(d < 3 or all(i >= kk for i, kk in zip(size, k, strict=True)))
         module = AVGPOOL[d](k, s, p, ceil_mode=ceil)
     try:
         expected = fm.pool_output_shape(size, k, s, p, dil, ceil)
@@ -216,12 +242,21 @@ def test_pool_stride_defaults_to_kernel():
         (lambda: fm.rnn_params("LSTMs", 3, 4), "mode must be one of"),
         (lambda: fm.rnn_params("GRU", 3, 4, proj_size=2), "proj_size is only supported by LSTM"),
         (lambda: fm.rnn_params("LSTM", 3, 4, proj_size=4), "proj_size=4 must be smaller"),
-        (lambda: fm.multihead_attention_params(10, 3), "embed_dim=10 must be divisible by num_heads=3"),
+        (
+            lambda: fm.multihead_attention_params(10, 3),
+            "embed_dim=10 must be divisible by num_heads=3",
+        ),
         (lambda: fm.group_norm_params(3, 10), "num_channels=10 must be divisible by num_groups=3"),
         (lambda: fm.layer_norm_params(()), "normalized_shape must have at least one dimension"),
         (lambda: fm.conv_output_shape((2, 2), 5), "too small"),
-        (lambda: fm.conv_output_shape((8,), 3, stride=2, padding="same"), "padding='same' requires stride=1"),
-        (lambda: fm.conv_transpose_output_shape((4,), 3, stride=2, output_padding=2), "output_padding=2 must be smaller"),
+        (
+            lambda: fm.conv_output_shape((8,), 3, stride=2, padding="same"),
+            "padding='same' requires stride=1",
+        ),
+        (
+            lambda: fm.conv_transpose_output_shape((4,), 3, stride=2, output_padding=2),
+            "output_padding=2 must be smaller",
+        ),
         (lambda: fm.pool_output_shape((8,), 2, padding=2), "padding=2 must be at most half"),
     ],
 )

@@ -19,9 +19,10 @@ def _kernel_has_madv_collapse() -> bool:
     return (major, minor) >= (6, 1)
 
 
-@pytest.mark.skipif(not THP.is_file() or "[never]" in THP.read_text()
-                    or not _kernel_has_madv_collapse(),
-                    reason="this system offers no transparent huge pages on request")
+@pytest.mark.skipif(
+    not THP.is_file() or "[never]" in THP.read_text() or not _kernel_has_madv_collapse(),
+    reason="this system offers no transparent huge pages on request",
+)
 def test_a_heap_is_collapsed_into_huge_pages_with_its_contents_unchanged():
     # A fresh interpreter, so this test process's own memory is left as it is.
     # The module is loaded from its file: importing the layerref package would import torch.
@@ -41,8 +42,9 @@ collapsed = hugepages.collapse_heap_into_huge_pages()
 print(json.dumps({{"collapsed": collapsed, "gained_kib": anon_huge_kib() - before,
                   "unchanged": hashlib.sha256(heap).hexdigest() == digest}}))
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     figures = json.loads(result.stdout)
     assert figures["unchanged"]
     assert figures["collapsed"] >= 48 << 20  # most of the 64 MiB, less the unaligned ends

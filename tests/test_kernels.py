@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from background import Command, recipe
+
 from docsite.kernels import other_kernel_sets
 from docsite.minisite import ROOT
 

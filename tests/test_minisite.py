@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from background import Command, recipe
+
 from docsite.minisite import copy_project, replace_pages
 
 pytestmark = pytest.mark.build
@@ -17,7 +17,8 @@ pytestmark = pytest.mark.build
 RAISING = '```python exec="on" result="text" id="{id}"\nraise ValueError("boom from {id}")\n```\n'
 PAGES = {
     "selected.md": "# Selected\n\n" + RAISING.format(id="mini-selected"),
-    "quiet.md": '# Quiet\n\n```python exec="on" result="text" id="mini-quiet"\nprint("the quiet block ran:", 6 * 7)\n```\n',
+    "quiet.md": '# Quiet\n\n```python exec="on" result="text" id="mini-quiet"\n'
+    'print("the quiet block ran:", 6 * 7)\n```\n',
     "other.md": "# Other\n\n" + RAISING.format(id="mini-other"),
 }
 
@@ -25,8 +26,11 @@ PAGES = {
 def _minisite(workdir: Path, *args: str) -> Command:
     project = copy_project(workdir / "project")
     replace_pages(project, PAGES)
-    return Command([sys.executable, "-m", "docsite.minisite", "--site-dir", str(workdir / "site"), *args],
-                   project, {**os.environ, "PYTHONPATH": str(project)})
+    return Command(
+        [sys.executable, "-m", "docsite.minisite", "--site-dir", str(workdir / "site"), *args],
+        project,
+        {**os.environ, "PYTHONPATH": str(project)},
+    )
 
 
 @recipe("minisite_of_a_raising_page", deferrable=True)
@@ -46,7 +50,9 @@ def minisite_of_a_raising_page(jobs) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def minisite_of_a_quiet_page(jobs) -> tuple[subprocess.CompletedProcess[str], Path]:
-    return jobs.result("minisite_of_a_quiet_page"), jobs.workdir("minisite_of_a_quiet_page") / "site"
+    return jobs.result("minisite_of_a_quiet_page"), jobs.workdir(
+        "minisite_of_a_quiet_page"
+    ) / "site"
 
 
 def test_the_selected_page_runs_its_blocks(minisite_of_a_raising_page):
@@ -66,6 +72,10 @@ def test_other_pages_blocks_stay_plain_code(minisite_of_a_quiet_page):
 
 
 def test_a_minisite_of_no_page_is_refused():
-    result = subprocess.run([sys.executable, "-m", "docsite.minisite"], capture_output=True, text=True,
-                            cwd=Path(__file__).resolve().parents[1])
+    result = subprocess.run(
+        [sys.executable, "-m", "docsite.minisite"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert result.returncode == 2 and "name at least one page" in result.stderr

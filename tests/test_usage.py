@@ -14,15 +14,30 @@ from docsite.usage import used_names
         ("import torch.nn.functional as F\nF.relu(x)", "torch.nn.functional.relu"),
         ("from torch.nn import functional as F\nF.gelu(x)", "torch.nn.functional.gelu"),
         ("from torch.nn import Conv2d as C\nC(1, 1, 1)", "torch.nn.Conv2d"),
-        ("from torch.nn.utils import prune\nprune.l1_unstructured(m, 'weight', amount=0.5)",
-         "torch.nn.utils.prune.l1_unstructured"),
-        ("import torch.nn.utils.rnn as rnn_utils\nrnn_utils.pad_sequence(xs)",
-         "torch.nn.utils.rnn.pad_sequence"),
-        ("import torch.nn.functional\ntorch.nn.functional.softmax(x, 0)",
-         "torch.nn.functional.softmax"),
-        ("from torch import nn\nnn.SyncBatchNorm.convert_sync_batchnorm(m)", "torch.nn.SyncBatchNorm"),
-        ("from torch import nn\nfor cls in (nn.Conv1d, nn.Conv3d):\n    cls(1, 1, 1)", "torch.nn.Conv3d"),
-        ("from torch import nn\ndef f(x):\n    return nn.functional.mish(x)", "torch.nn.functional.mish"),
+        (
+            "from torch.nn.utils import prune\nprune.l1_unstructured(m, 'weight', amount=0.5)",
+            "torch.nn.utils.prune.l1_unstructured",
+        ),
+        (
+            "import torch.nn.utils.rnn as rnn_utils\nrnn_utils.pad_sequence(xs)",
+            "torch.nn.utils.rnn.pad_sequence",
+        ),
+        (
+            "import torch.nn.functional\ntorch.nn.functional.softmax(x, 0)",
+            "torch.nn.functional.softmax",
+        ),
+        (
+            "from torch import nn\nnn.SyncBatchNorm.convert_sync_batchnorm(m)",
+            "torch.nn.SyncBatchNorm",
+        ),
+        (
+            "from torch import nn\nfor cls in (nn.Conv1d, nn.Conv3d):\n    cls(1, 1, 1)",
+            "torch.nn.Conv3d",
+        ),
+        (
+            "from torch import nn\ndef f(x):\n    return nn.functional.mish(x)",
+            "torch.nn.functional.mish",
+        ),
     ],
 )
 def test_detects(code, expected):
