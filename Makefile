@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup serve build test test-fast test-torch snapshots bench audit browser clean
+.PHONY: setup serve build test test-fast test-torch snapshots fmt bench audit browser clean
 
 setup: $(STAMP)
 
@@ -51,6 +51,13 @@ test-torch:
 # Rewrite tests/snapshots/ from what the blocks print now; review the diff before committing.
 snapshots: $(STAMP)
 	$(BIN)/python -m pytest docs --update-snapshots -q $(PYTEST_ARGS)
+
+# Fix what ruff can fix and format the Python code and every executed block of the pages.
+PYTHON_CODE := layerref docsite tests scripts
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix --quiet $(PYTHON_CODE) || true
+	$(BIN)/ruff format --quiet $(PYTHON_CODE)
+	$(BIN)/python -m docsite.lint --fix
 
 # Headless Chromium from Debian for the browser tests (no browser download needed).
 browser:

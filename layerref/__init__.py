@@ -6,6 +6,8 @@ layers torch lacks (`SwitchableNorm`, `DepthwiseSeparableConv2d`) and the
 notes' example model (`TextCNN`).
 """
 
+__version__ = "0.1.0"
+
 from layerref import formulas
 from layerref.examples import TextCNN
 from layerref.layers import DepthwiseSeparableConv2d, SwitchableNorm
