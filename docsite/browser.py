@@ -9,7 +9,7 @@ background as soon as the site is built (see ``tests/background.py``).
 
 Usage::
 
-    .venv/bin/python -m docsite.browser site/ report.json artifacts/screenshots/
+    .venv/bin/python -m docsite.browser site/ report.json artifacts/screenshots/ [SITE_URL]
 """
 
 from __future__ import annotations
@@ -60,12 +60,18 @@ def chromium() -> Iterator[object]:
 
 
 class Visit:
-    """A new tab that records console errors and every request to a host other than 127.0.0.1."""
+    """A new tab that records console errors, every request to a host other than 127.0.0.1,
+    and every request that failed (an HTTP error or no answer)."""
 
     def __init__(self, context: object) -> None:
         self.page = context.new_page()
         self.errors: list[str] = []
         self.external: list[str] = []
+        self.failed: list[str] = []
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        self.page.on(
+            "response", lambda r: r.status >= 400 and self.failed.append(f"{r.url}: {r.status}")
+        )
         self.page.on(
             "console",
             lambda m: m.type == "error" and self.errors.append(f"{self.page.url}: {m.text}"),
@@ -130,6 +136,7 @@ def check_pages(browser: object, base_url: str, site: Path) -> dict[str, list]:
     context.close()
     return {
         "pages": pages,
+        "failed_requests": visit.failed,
         "console_errors": visit.errors,
         "external_requests": visit.external,
         "without_visible_title": untitled,
@@ -153,10 +160,12 @@ def screenshot(browser: object, base_url: str, site: Path, folder: Path) -> list
 
 
 def main(argv: list[str]) -> int:
-    from docsite.serve import serve
+    from docsite.serve import serve, site_path
 
-    site, report, screenshots = (Path(arg) for arg in argv)
-    with serve(site) as base_url, chromium() as browser:
+    site, report, screenshots = (Path(arg) for arg in argv[:3])
+    # The address the site was built for decides the path it is served under.
+    prefix = site_path(argv[3]) if len(argv) > 3 else "/"
+    with serve(site, prefix) as base_url, chromium() as browser:
         result = check_pages(browser, base_url, site)
         result["screenshots"] = screenshot(browser, base_url, site, screenshots)
     report.write_text(json.dumps(result, indent=1), encoding="utf-8")

@@ -24,6 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 #: Where `make build` and the test session build the project's site.
 SITE_DIR = ROOT / "site"
+#: The address the test session builds the site for: a project site on a sub-path, as on
+#: GitHub Pages, so the tests catch links and assets that only work at a domain's root.
+TEST_SITE_URL = "https://example.org/layerref/"
 # A fence line of an executed block: the whole option string goes, leaving a plain
 # ```python fence (markdown-exec refuses a python fence with exec="off" altogether).
 _EXEC_ON = re.compile(
@@ -31,6 +34,8 @@ _EXEC_ON = re.compile(
 )
 # The top-level nav: key and its indented (or blank) lines.
 _NAV = re.compile(r"(?m)^nav:\n(?:(?:[ \t].*)?\n)*")
+# The llmstxt plugin's sections: the key and its more deeply indented lines.
+_LLMS_SECTIONS = re.compile(r"(?m)^(?P<indent>[ \t]+)sections:\n(?:(?P=indent)[ \t]+.*\n)*")
 
 
 def copy_project(dest: Path, root: Path = ROOT) -> Path:
@@ -60,8 +65,9 @@ def switch_off_exec(docs_dir: Path, keep: Iterable[str]) -> None:
 def replace_pages(project: Path, pages: Mapping[str, str]) -> None:
     """Make ``pages`` (file name to Markdown) the only pages of the copy at ``project``.
 
-    The nav lists exactly those pages, so the build renders nothing else: a few
-    seconds instead of the whole site, for a test about one kind of fault.
+    The nav (and llms.txt's sections) list exactly those pages, so the build renders
+    nothing else: a few seconds instead of the whole site, for a test about one kind
+    of fault.
     """
     docs = project / "docs"
     for path in docs.rglob("*.md"):
@@ -73,14 +79,25 @@ def replace_pages(project: Path, pages: Mapping[str, str]) -> None:
     text, found = _NAV.subn(lambda _: nav, config.read_text(encoding="utf-8"))
     if found != 1:
         raise ValueError(f"{config} has no top-level nav: to replace")
+
+    def sections(match: re.Match[str]) -> str:
+        indent = match["indent"]
+        return f"{indent}sections:\n{indent}  Pages:\n" + "".join(
+            f"{indent}    - {name}\n" for name in pages
+        )
+
+    text = _LLMS_SECTIONS.sub(sections, text)
     config.write_text(text, encoding="utf-8")
 
 
-def build_command(project: Path, site_dir: Path | None = None) -> tuple[list[str], dict[str, str]]:
+def build_command(
+    project: Path, site_dir: Path | None = None, site_url: str | None = None
+) -> tuple[list[str], dict[str, str]]:
     """The strict build of ``project`` (no -q, no -v: see DESIGN.md): arguments and environment.
 
     The environment puts the project's own ``layerref`` and ``docsite`` first on the
-    path, so a copy builds with its copy of both.
+    path, so a copy builds with its copy of both, and sets ``SITE_URL`` to ``site_url``
+    (``None``: mkdocs.yml's local default).
     """
     site_dir = site_dir or project / "site"
     args = [
@@ -93,7 +110,11 @@ def build_command(project: Path, site_dir: Path | None = None) -> tuple[list[str
         "--site-dir",
         str(site_dir),
     ]
-    return args, {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)}
+    env = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
+    env |= {"NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)}
+    if site_url:
+        env["SITE_URL"] = site_url
+    return args, env
 
 
 def build(project: Path, site_dir: Path | None = None) -> subprocess.CompletedProcess[str]:

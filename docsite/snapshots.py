@@ -134,7 +134,8 @@ def dump(page: str, outputs: dict[str, Recorded], directory: Path = SNAPSHOT_DIR
     for name, svg in figures.items():
         (directory / name).parent.mkdir(parents=True, exist_ok=True)
         # One element a line: a reviewable diff, and the same document.
-        (directory / name).write_text(re.sub(r">\s*<", ">\n<", svg) + "\n", encoding="utf-8")
+        pretty = re.sub(r">\s*<", ">\n<", svg).rstrip("\n") + "\n"
+        (directory / name).write_text(pretty, encoding="utf-8")
 
 
 def figure_files(page: str, directory: Path = SNAPSHOT_DIR) -> list[Path]:

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from background import Command, Jobs, finishing_rank, recipe
 
-from docsite.minisite import ROOT, SITE_DIR, build_command
+from docsite.minisite import ROOT, SITE_DIR, TEST_SITE_URL, build_command
 
 _jobs = Jobs()
 
 
 @recipe("built_site")
 def _build_the_site(workdir: Path) -> Command:
-    args, env = build_command(ROOT, SITE_DIR)
+    args, env = build_command(ROOT, SITE_DIR, TEST_SITE_URL)
     return Command(args, ROOT, env)
 
 

@@ -20,8 +20,8 @@ from docsite.browser import (
     serve_an_empty_search_index,
     site_pages,
 )
-from docsite.minisite import ROOT, SITE_DIR
-from docsite.serve import serve
+from docsite.minisite import ROOT, SITE_DIR, TEST_SITE_URL
+from docsite.serve import serve, site_path
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -38,6 +38,7 @@ def _check_every_page(workdir: Path) -> Command:
             str(SITE_DIR),
             str(workdir / "report.json"),
             str(ARTIFACTS),
+            TEST_SITE_URL,
         ],
         ROOT,
     )
@@ -57,7 +58,7 @@ def page_check(jobs, built_site) -> dict:
 def base_url(built_site):
     result, site = built_site
     assert result.returncode == 0, result.stderr
-    with serve(site) as url:
+    with serve(site, site_path(TEST_SITE_URL)) as url:
         yield url
 
 
@@ -189,17 +190,30 @@ def test_content_tabs_switch(desktop, base_url):
     assert panels.nth(1).is_visible() and not panels.nth(0).is_visible()
 
 
-def test_missing_url_shows_the_404_page(desktop, base_url):
-    page = Visit(desktop).open(base_url + "no-such-page/")
+def test_missing_url_shows_the_404_page_with_its_styles(desktop, base_url):
+    """Under the site's sub-path, the 404 page finds its stylesheets, scripts and links."""
+    visit = Visit(desktop)
+    missing = base_url + "no-such-page/"
+    page = visit.open(missing)
     assert "404" in page.locator("article").inner_text()
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+    )
+    assert visit.failed == [f"{missing}: 404"]  # the page itself, nothing it loads
+    home = page.locator(".md-header__title a, a.md-header__button.md-logo").first.get_attribute(
+        "href"
+    )
+    assert page.evaluate(f"new URL({home!r}, location.href).href") == base_url
 
 
 # Last in this file: by now the page check, started in the background, is likely done.
 def test_every_page_loads_cleanly_offline_and_fits_a_phone(page_check, built_site):
-    """Every page on a 375 px phone: no console error, nothing fetched from another host,
-    a visible title, and no horizontal scrolling. (The tests below use the desktop.)"""
+    """Every page on a 375 px phone, served under the site's sub-path: no console error,
+    no failed request, nothing fetched from another host, a visible title, and no
+    horizontal scrolling. (The tests above use the desktop.)"""
     assert page_check["pages"] == site_pages(built_site[1]) and len(page_check["pages"]) >= 20
     assert page_check["console_errors"] == []
+    assert page_check["failed_requests"] == []
     assert page_check["external_requests"] == []
     assert page_check["without_visible_title"] == []
     assert page_check["wider_than_the_phone"] == []

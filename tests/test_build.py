@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from background import Command, recipe
 
-from docsite.minisite import ROOT, build_command, copy_project, replace_pages
+from docsite.minisite import ROOT, TEST_SITE_URL, build_command, copy_project, replace_pages
 
 pytestmark = pytest.mark.build
 
@@ -174,8 +174,10 @@ def test_faulty_build_reports_only_the_faults(faulty_build: str):
 
 @recipe("second_build", deferrable=True)
 def _build_again(workdir: Path) -> Command:
-    args, env = build_command(ROOT, workdir / "site")
-    return Command(args, ROOT, env)
+    args, env = build_command(ROOT, workdir / "site", TEST_SITE_URL)
+    # Built "on another day" (MkDocs dates pages by SOURCE_DATE_EPOCH, else today): the
+    # sitemap must not change, as its dates come from the pages' last commits.
+    return Command(args, ROOT, {**env, "SOURCE_DATE_EPOCH": "978307200"})
 
 
 @pytest.fixture(scope="module")
@@ -185,20 +187,18 @@ def second_build(jobs) -> tuple[subprocess.CompletedProcess[str], Path]:
 
 
 def test_two_clean_builds_are_byte_identical(built_site, second_build):
-    """Determinism: a second clean build writes the same bytes (the sitemap's dates aside)."""
+    """Determinism: a second clean build, on another day, writes the same bytes (sitemap too)."""
     (_, site), (result, again) = built_site, second_build
     assert result.returncode == 0, result.stderr
     assert different_files(site, again) == []
 
 
 def different_files(a: Path, b: Path) -> list[str]:
-    """Files that differ between two site folders, ignoring the sitemap (it holds build dates)."""
+    """Files that differ between two site folders."""
 
     def files(root: Path) -> dict[str, bytes]:
         return {
-            p.relative_to(root).as_posix(): p.read_bytes()
-            for p in root.rglob("*")
-            if p.is_file() and not p.name.startswith("sitemap.xml")
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
         }
 
     left, right = files(a), files(b)
@@ -211,8 +211,9 @@ def test_determinism_check_can_fail(tmp_path):
         (tmp_path / name).mkdir()
         (tmp_path / name / "index.html").write_text("<p>same</p>")
     (tmp_path / "b" / "index.html").write_text("<p>s4me</p>")
-    (tmp_path / "b" / "sitemap.xml").write_text("2026-11-26")
-    assert different_files(tmp_path / "a", tmp_path / "b") == ["index.html"]
+    (tmp_path / "a" / "sitemap.xml").write_text("<lastmod>2026-11-26</lastmod>")
+    (tmp_path / "b" / "sitemap.xml").write_text("<lastmod>2026-11-27</lastmod>")
+    assert different_files(tmp_path / "a", tmp_path / "b") == ["index.html", "sitemap.xml"]
 
 
 def _search_sections(page_html: str) -> list[tuple[str | None, str, str]]:
