@@ -1,8 +1,13 @@
-"""Lighthouse scores of the built site: the home page and the heaviest page.
+"""Lighthouse scores of every page of the built site, slowest first (a measurement).
 
 Run with `make audit` (it builds the site and installs the pinned Lighthouse from npm
-into .audit/ first). Prints performance / accessibility / best practices / SEO and the
-audits that fail; asserts nothing (scores move with the machine's load).
+into .audit/ first). The site is served gzipped, as a static host serves it, and each
+page is audited with Lighthouse's mobile emulation (a mid-range phone: 4x slower CPU,
+slow 4G). Prints, per page, performance / accessibility / best practices / SEO, the
+paint and blocking times, the DOM size and the failing audits; asserts nothing (scores
+move with the machine's load).
+
+    .venv/bin/python scripts/audit.py [PAGE ...]    # e.g. normalization/ zh/pooling/
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from docsite.browser import CHROMIUM  # noqa: E402
+from docsite.browser import CHROMIUM, site_pages  # noqa: E402
 from docsite.serve import serve  # noqa: E402
 
 LIGHTHOUSE = ROOT / ".audit" / "node_modules" / ".bin" / "lighthouse"
@@ -45,28 +50,44 @@ def audit(url: str) -> dict:
         return json.loads(report.read_text(encoding="utf-8"))
 
 
-def main() -> None:
+def summary(path: str, report: dict) -> dict:
+    """The figures of one page's report."""
+    audits = report["audits"]
+    return {
+        "page": path or "(home)",
+        "scores": [round(report["categories"][c]["score"] * 100) for c in CATEGORIES],
+        "fcp": audits["first-contentful-paint"]["displayValue"],
+        "lcp": audits["largest-contentful-paint"]["displayValue"],
+        "tbt": audits["total-blocking-time"]["displayValue"],
+        "dom": audits["dom-size"].get("numericValue", 0),
+        "failing": sorted(
+            key
+            for key, a in audits.items()
+            if a.get("score") is not None
+            and a.get("score") < 0.5
+            and a.get("scoreDisplayMode") in {"binary", "numeric", "metricSavings"}
+        ),
+    }
+
+
+def main(argv: list[str]) -> None:
     site = ROOT / "site"
-    pages = sorted(site.rglob("index.html"), key=lambda p: p.stat().st_size)
-    heaviest = pages[-1].relative_to(site).parent.as_posix() + "/"
-    with serve(site) as base_url:
-        for name, path in [("home", ""), (f"heaviest ({heaviest})", heaviest)]:
-            report = audit(base_url + path)
-            scores = " / ".join(f"{report['categories'][c]['score'] * 100:.0f}" for c in CATEGORIES)
-            audits = report["audits"]
-            failing = sorted(
-                key
-                for key, a in audits.items()
-                if a.get("scoreDisplayMode") == "binary" and a.get("score") == 0
-            )
-            print(f"{name}: {scores}  (performance / accessibility / best practices / SEO)")
-            print(
-                f"  FCP {audits['first-contentful-paint']['displayValue']}, "
-                f"LCP {audits['largest-contentful-paint']['displayValue']}, "
-                f"TBT {audits['total-blocking-time']['displayValue']}; "
-                f"failing audits: {', '.join(failing) or 'none'}"
-            )
+    pages = argv or site_pages(site)
+    rows = []
+    with serve(site, compress=True) as base_url:
+        for path in pages:
+            rows.append(summary(path, audit(base_url + path)))
+            print(f"  audited {rows[-1]['page']}: {rows[-1]['scores'][0]}", file=sys.stderr)
+    rows.sort(key=lambda row: (row["scores"][0], row["page"]))
+    print("| page | perf / a11y / best practices / SEO | FCP | LCP | TBT | DOM | failing |")
+    print("| --- | --- | --- | --- | --- | ---: | --- |")
+    for row in rows:
+        scores = " / ".join(map(str, row["scores"]))
+        print(
+            f"| {row['page']} | {scores} | {row['fcp']} | {row['lcp']} | {row['tbt']} | "
+            f"{row['dom']:,.0f} | {', '.join(row['failing']) or 'none'} |"
+        )
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
