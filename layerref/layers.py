@@ -76,14 +76,15 @@ class SwitchableNorm(nn.Module):
             )
         n, c = input.shape[:2]
         x = input.reshape(n, c, -1)
-        mean_in = x.mean(-1, keepdim=True)  # (N, C, 1)
-        var_in = x.var(-1, keepdim=True, unbiased=False)
-        second_moment = var_in + mean_in**2
-        mean_ln = mean_in.mean(1, keepdim=True)  # (N, 1, 1)
-        var_ln = second_moment.mean(1, keepdim=True) - mean_ln**2
+        # Each variance is taken about its own group's mean (torch.var_mean), as in
+        # the torch norms. E[x^2] - E[x]^2 from the instance statistics cancels
+        # catastrophically in float32 when the mean is large against the spread
+        # (NaN for x = 1000 + 0.01 * noise).
+        var_in, mean_in = torch.var_mean(x, dim=2, unbiased=False, keepdim=True)  # (N, C, 1)
+        var_ln, mean_ln = torch.var_mean(x, dim=(1, 2), unbiased=False, keepdim=True)  # (N, 1, 1)
         if self.training:
-            mean_bn = mean_in.mean(0, keepdim=True)  # (1, C, 1)
-            var_bn = second_moment.mean(0, keepdim=True) - mean_bn**2
+            # (1, C, 1)
+            var_bn, mean_bn = torch.var_mean(x, dim=(0, 2), unbiased=False, keepdim=True)
             self._update_running_stats(mean_bn, var_bn, count=x.shape[0] * x.shape[2])
         else:
             mean_bn = self.running_mean.view(1, c, 1)

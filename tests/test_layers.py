@@ -3,6 +3,8 @@
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch import nn
 
 from layerref import DepthwiseSeparableConv2d, SwitchableNorm, TextCNN
@@ -107,3 +109,45 @@ def test_text_cnn_shapes_and_names():
     assert net.embedding.padding_idx == 1
     with pytest.raises(ValueError, match=r"\(N, 200\), got \(3, 100\)"):
         net(torch.zeros(3, 100, dtype=torch.long))
+
+
+# Large offsets: the mean of each group is far from 0 compared with its spread, where a
+# variance computed as E[x^2] - E[x]^2 in float32 loses every digit (or turns negative).
+# Offsets of magnitude 10**2.5 .. 10**4, spreads of 10**-0.5 .. 10**0.5.
+offsets = st.tuples(st.sampled_from([-1.0, 1.0]), st.floats(2.5, 4.0)).map(
+    lambda t: t[0] * 10 ** t[1])
+scales = st.floats(-0.5, 0.5).map(lambda k: 10**k)
+BRANCHES = {  # branch index -> dims the torch norm takes its statistics over
+    0: (2, 3),     # instance: per (n, c)
+    1: (1, 2, 3),  # layer: per n
+    2: (0, 2, 3),  # batch: per c
+}
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+@given(st.integers(0, 2**16), st.integers(2, 4), st.integers(1, 4), st.integers(2, 4),
+       st.integers(2, 4), offsets, scales, st.sampled_from(sorted(BRANCHES)))
+def test_one_branch_equals_its_torch_norm_at_large_offsets(
+    seed, n, c, h, w, offset, scale, branch
+):
+    torch.manual_seed(seed)
+    x = offset + scale * torch.randn(n, c, h, w)
+    reference = {
+        0: nn.InstanceNorm2d(c),
+        1: nn.LayerNorm((c, h, w), elementwise_affine=False),
+        2: nn.BatchNorm2d(c, momentum=1.0),  # running stats = this batch's statistics
+    }[branch]
+    norm = dominant(SwitchableNorm(c, momentum=1.0), branch)
+    # float32 rounding of the mean alone moves the output by about |x| * eps / std
+    # (torch's norms have the same error): allow a few times that, not more.
+    std = x.double().std(dim=BRANCHES[branch], unbiased=False).min().item()
+    atol = 1e-5 + 8 * x.abs().max().item() / std * torch.finfo(torch.float32).eps
+    y = norm(x)
+    assert torch.isfinite(y).all()
+    torch.testing.assert_close(y, reference(x), rtol=0, atol=atol)
+    if branch == 2:  # the batch branch also tracks running statistics like BatchNorm2d
+        torch.testing.assert_close(norm.running_mean, reference.running_mean)
+        torch.testing.assert_close(norm.running_var, reference.running_var, rtol=1e-4, atol=0)
+        norm.eval()
+        reference.eval()
+        torch.testing.assert_close(norm(x), reference(x), rtol=1e-4, atol=atol)
