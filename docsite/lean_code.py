@@ -46,9 +46,9 @@ class _LeanCode(Postprocessor):
 class LeanCodeExtension(Extension):
     """Register the postprocessor after the one that puts the code blocks back."""
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: Markdown) -> None:
         md.postprocessors.register(_LeanCode(md), "layerref_lean_code", 0)
 
 
-def makeExtension(**kwargs: object) -> LeanCodeExtension:  # noqa: N802 (Markdown's API)
+def makeExtension(**kwargs: object) -> LeanCodeExtension:
     return LeanCodeExtension(**kwargs)

@@ -108,7 +108,9 @@ class SwitchableNorm(nn.Module):
 
     def extra_repr(self) -> str:
         """Show the constructor arguments."""
-        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}"
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}"
+        )
 
 
 class DepthwiseSeparableConv2d(nn.Module):
@@ -162,8 +164,14 @@ class DepthwiseSeparableConv2d(nn.Module):
         check_positive_int("depth_multiplier", depth_multiplier)
         mid = in_channels * depth_multiplier
         self.depthwise = nn.Conv2d(
-            in_channels, mid, kernel_size, stride=stride, padding=padding,
-            dilation=dilation, groups=in_channels, bias=False,
+            in_channels,
+            mid,
+            kernel_size,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            groups=in_channels,
+            bias=False,
         )
         self.pointwise = nn.Conv2d(mid, out_channels, kernel_size=1, bias=bias)
 

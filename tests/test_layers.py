@@ -75,8 +75,15 @@ def test_repr():
     assert repr(SwitchableNorm(4)) == "SwitchableNorm(4, eps=1e-05, momentum=0.1, affine=True)"
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"stride": 2, "padding": 1}, {"padding": "same", "dilation": 2},
-                                    {"depth_multiplier": 2, "bias": False}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"stride": 2, "padding": 1},
+        {"padding": "same", "dilation": 2},
+        {"depth_multiplier": 2, "bias": False},
+    ],
+)
 def test_depthwise_separable_equals_its_two_convolutions(kwargs):
     torch.manual_seed(0)
     conv = DepthwiseSeparableConv2d(4, 6, 3, **kwargs)
@@ -84,10 +91,13 @@ def test_depthwise_separable_equals_its_two_convolutions(kwargs):
     dw = conv.depthwise
     expected = F.conv2d(
         F.conv2d(x, dw.weight, None, dw.stride, dw.padding, dw.dilation, groups=4),
-        conv.pointwise.weight, conv.pointwise.bias,
+        conv.pointwise.weight,
+        conv.pointwise.bias,
     )
     torch.testing.assert_close(conv(x), expected)
-    same_settings = nn.Conv2d(4, 6, 3, **{k: v for k, v in kwargs.items() if k not in ("depth_multiplier", "bias")})
+    same_settings = nn.Conv2d(
+        4, 6, 3, **{k: v for k, v in kwargs.items() if k not in ("depth_multiplier", "bias")}
+    )
     assert conv(x).shape == same_settings(x).shape
 
 
@@ -104,7 +114,13 @@ def test_depthwise_separable_parameter_saving():
 def test_text_cnn_shapes_and_names():
     net = TextCNN()
     assert [n for n, _ in net.conv.named_children()] == [
-        "conv_1", "pool_1", "relu_1", "conv_2", "pool_2", "relu_2"]
+        "conv_1",
+        "pool_1",
+        "relu_1",
+        "conv_2",
+        "pool_2",
+        "relu_2",
+    ]
     assert net(torch.zeros(3, 200, dtype=torch.long)).shape == (3, 1)
     assert net.embedding.padding_idx == 1
     with pytest.raises(ValueError, match=r"\(N, 200\), got \(3, 100\)"):
@@ -115,21 +131,28 @@ def test_text_cnn_shapes_and_names():
 # variance computed as E[x^2] - E[x]^2 in float32 loses every digit (or turns negative).
 # Offsets of magnitude 10**2.5 .. 10**4, spreads of 10**-0.5 .. 10**0.5.
 offsets = st.tuples(st.sampled_from([-1.0, 1.0]), st.floats(2.5, 4.0)).map(
-    lambda t: t[0] * 10 ** t[1])
+    lambda t: t[0] * 10 ** t[1]
+)
 scales = st.floats(-0.5, 0.5).map(lambda k: 10**k)
 BRANCHES = {  # branch index -> dims the torch norm takes its statistics over
-    0: (2, 3),     # instance: per (n, c)
+    0: (2, 3),  # instance: per (n, c)
     1: (1, 2, 3),  # layer: per n
     2: (0, 2, 3),  # batch: per c
 }
 
 
 @settings(max_examples=100, deadline=None, derandomize=True, database=None)
-@given(st.integers(0, 2**16), st.integers(2, 4), st.integers(1, 4), st.integers(2, 4),
-       st.integers(2, 4), offsets, scales, st.sampled_from(sorted(BRANCHES)))
-def test_one_branch_equals_its_torch_norm_at_large_offsets(
-    seed, n, c, h, w, offset, scale, branch
-):
+@given(
+    st.integers(0, 2**16),
+    st.integers(2, 4),
+    st.integers(1, 4),
+    st.integers(2, 4),
+    st.integers(2, 4),
+    offsets,
+    scales,
+    st.sampled_from(sorted(BRANCHES)),
+)
+def test_one_branch_equals_its_torch_norm_at_large_offsets(seed, n, c, h, w, offset, scale, branch):
     torch.manual_seed(seed)
     x = offset + scale * torch.randn(n, c, h, w)
     reference = {
