@@ -68,7 +68,7 @@ class Visit:
         self.errors: list[str] = []
         self.external: list[str] = []
         self.failed: list[str] = []
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        self.page.on("requestfailed", self._record_failed)
         self.page.on(
             "response", lambda r: r.status >= 400 and self.failed.append(f"{r.url}: {r.status}")
         )
@@ -78,6 +78,11 @@ class Visit:
         )
         self.page.on("pageerror", lambda e: self.errors.append(f"{self.page.url}: {e}"))
         self.page.on("request", self._record_external)
+
+    def _record_failed(self, request: object) -> None:
+        # Leaving a page aborts what it was still loading (the search worker): not a failure.
+        if request.failure != "net::ERR_ABORTED":
+            self.failed.append(f"{request.url}: {request.failure}")
 
     def _record_external(self, request: object) -> None:
         if (

@@ -8,8 +8,8 @@
 - The theme's search dialog gets the accessible name Material leaves out.
 - Compiled theme templates are kept across `mkdocs serve` rebuilds
   (``docsite.templates``).
-- The search indexer reads each page without its code blocks' token spans
-  (``docsite.search``): the same index, about 3 s sooner.
+- The search indexer reads each page's prose, without code blocks and figures
+  (``docsite.search``): previews that read as text, and a smaller index.
 - Each page's sitemap date is its last commit's (``docsite.lastmod``), not the build's.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from docsite.lastmod import last_commit_dates
 from docsite.links import expand_official_links
-from docsite.search import index_without_code_spans
+from docsite.search import index_prose_only
 from docsite.templates import COMPILED_TEMPLATES
 
 log = logging.getLogger("mkdocs.plugins.layerref")
@@ -29,14 +29,14 @@ _recorders: dict[str, tuple[warnings.catch_warnings, list[warnings.WarningMessag
 
 
 def on_config(config):
-    """Speed up search indexing; warn (failing a strict build) if Material's plugin changed."""
+    """Index prose only; warn (failing a strict build) if Material's search plugin changed."""
     search = config.plugins.get("material/search")
     if search is None or not search.config.enabled:
         return config  # no search index to build
     if not hasattr(search, "search_index"):
         log.warning("Material's search plugin changed (no search_index); update hooks.py")
     else:
-        index_without_code_spans(search)
+        index_prose_only(search)
     return config
 
 

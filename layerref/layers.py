@@ -177,4 +177,5 @@ class DepthwiseSeparableConv2d(nn.Module):
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         """Apply the depthwise, then the pointwise convolution."""
-        return self.pointwise(self.depthwise(input))
+        output: torch.Tensor = self.pointwise(self.depthwise(input))  # Module calls are Any
+        return output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from background import Command, recipe
 
 from docsite.minisite import ROOT, TEST_SITE_URL, build_command, copy_project, replace_pages
+from docsite.search import prose_only
 
 pytestmark = pytest.mark.build
 
@@ -226,24 +228,45 @@ def _search_sections(page_html: str) -> list[tuple[str | None, str, str]]:
     return [(s.id, "".join(s.title), "".join(s.text)) for s in parser.data]
 
 
+def _index(site: Path) -> list[dict]:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+
+
 @pytest.mark.parametrize("page", ["normalization", "activations", "api"])
-def test_search_indexer_reads_the_same_without_code_spans(built_site, page: str):
-    """The build indexes pages through strip_code_spans; that must not change the index.
+def test_search_indexes_every_section_of_a_page(built_site, page: str):
+    """Indexing prose only loses no section: one entry per heading of the page.
 
-    The heaviest page, a page with figures, and the mkdocstrings page, whose signatures
-    are highlighted outside ``<pre>``.
+    The heaviest page, a page with figures, and the mkdocstrings page.
     """
-    from docsite.search import strip_code_spans
-
     _, site = built_site
-    full = (site / page / "index.html").read_text(encoding="utf-8")
-    stripped = strip_code_spans(full)
-    assert stripped.count("<span") < full.count("<span") / 2  # the speed-up applies here
-    assert _search_sections(stripped) == _search_sections(full)
+    html = (site / page / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article") : html.index("</article>")]
+    headings = re.findall(r'<h[1-6] id="([^"]+)"', article)
+    indexed = [
+        e["location"].partition("#")[2]
+        for e in _index(site)
+        if e["location"].partition("#")[0] == f"{page}/"
+    ]
+    assert indexed == ["", *headings[1:]] and len(indexed) > 10  # the page title is ""
 
 
-def test_search_comparison_can_fail():
-    """Negative test: outside ``<pre>`` a span splits text the indexer collapses per chunk."""
-    with_span = "<h1>T</h1><p>a\n<span>  </span>b</p>"
-    without = with_span.replace("<span>", "").replace("</span>", "")
-    assert _search_sections(with_span) != _search_sections(without)
+def test_search_previews_are_prose_not_code_or_figures(built_site):
+    _, site = built_site
+    texts = " ".join(entry["text"] for entry in _index(site))
+    for inside_code_or_figures in ("torch.manual_seed(", "Matplotlib", "svg+xml"):
+        assert inside_code_or_figures not in texts
+    assert "running statistics" in texts  # prose is indexed
+
+
+def test_prose_only_removes_code_and_figures_only():
+    """Negative test of the stripping: prose, captions and inline code stay."""
+    html = (
+        '<h2 id="a">A</h2><p>Use <code>nn.Conv2d</code>.</p><div class="highlight"><pre>'
+        "<code>import torch</code></pre></div><figure><svg><text>x</text></svg>"
+        "<figcaption>Cap</figcaption></figure>"
+    )
+    assert _search_sections(prose_only(html))[-1] == (
+        "a",
+        "A",
+        "<p>Use <code>nn.Conv2d</code>.</p>Cap",
+    )
