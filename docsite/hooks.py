@@ -11,6 +11,8 @@
 - The search indexer reads each page's prose, without code blocks and figures
   (``docsite.search``): previews that read as text, and a smaller index.
 - Each page's sitemap date is its last commit's (``docsite.lastmod``), not the build's.
+- The figures the blocks print inline become lazily loaded SVG files, one per theme
+  (``docsite.figures.externalize``): lighter pages on a phone.
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ import logging
 import warnings
 from pathlib import Path
 
+from mkdocs.utils import get_relative_url
+
+from docsite.figures import externalize
 from docsite.lastmod import last_commit_dates
 from docsite.links import expand_official_links
 from docsite.search import index_prose_only
 from docsite.templates import COMPILED_TEMPLATES
 
 log = logging.getLogger("mkdocs.plugins.layerref")
+#: Where the figures of the pages go in the built site (``docsite.figures.externalize``).
+FIGURES_DIR = "assets/figures"
 _recorders: dict[str, tuple[warnings.catch_warnings, list[warnings.WarningMessage]]] = {}
 
 
@@ -81,10 +88,19 @@ _NAMED_SEARCH_DIALOG = _SEARCH_DIALOG.replace('role="dialog"', 'role="dialog" ar
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Name the search dialog; warn (failing a strict build) if the theme's markup changed."""
+    """Name the search dialog (warn, failing a strict build, if the theme's markup changed)
+    and move the page's figures into lazily loaded image files."""
     if _SEARCH_DIALOG not in output:
         log.warning(
             "%s: the theme's search dialog markup changed; update hooks.py", page.file.src_path
         )
         return output
-    return output.replace(_SEARCH_DIALOG, _NAMED_SEARCH_DIALOG, 1)
+    output = output.replace(_SEARCH_DIALOG, _NAMED_SEARCH_DIALOG, 1)
+    figures = Path(config.site_dir) / FIGURES_DIR
+
+    def save(name: str, svg: str) -> str:
+        figures.mkdir(parents=True, exist_ok=True)
+        (figures / name).write_text(svg, encoding="utf-8")
+        return get_relative_url(f"{FIGURES_DIR}/{name}", page.url)
+
+    return externalize(output, save)

@@ -71,6 +71,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         else None
     )
     config._layerref_outputs = {}
+    config._layerref_page_ids = {}  # page -> its block ids, in page order
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -79,7 +80,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         config._layerref_zygote.close()
     if config.getoption("--update-snapshots"):
         for page, outputs in config._layerref_outputs.items():
-            snapshots.dump(page, outputs)
+            # Blocks deselected in this run (-k, a failure) keep their stored entries.
+            stored = snapshots.load(page)
+            ids = config._layerref_page_ids[page]
+            snapshots.dump(
+                page, {i: outputs.get(i) or stored[i] for i in ids if i in outputs or i in stored}
+            )
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -109,6 +115,7 @@ class MarkdownPage(pytest.File):
                 )
             seen_ids[block.id] = where
             yield ExecBlock.from_parent(self, name=block.id, block=block)
+        self.config._layerref_page_ids[page] = [b.id for b in blocks]
         if blocks:
             yield SnapshotIds.from_parent(
                 self, name="snapshot-ids", page=page, ids=[b.id for b in blocks]
