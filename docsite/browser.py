@@ -124,13 +124,24 @@ def serve_an_empty_search_index(context: object, site: Path) -> None:
     )
 
 
+# How a page reads on the phone: [code blocks that scroll sideways, code blocks], and the
+# identifiers in tables that wrap onto two lines (an inline element in several boxes).
+_PHONE_LAYOUT = """() => {
+  const code = [...document.querySelectorAll(".md-content pre > code")];
+  const scrolling = code.filter(c => c.scrollWidth > c.clientWidth + 1).length;
+  const split = [...document.querySelectorAll(".md-content td code")]
+    .filter(c => c.getClientRects().length > 1).map(c => c.textContent);
+  return {code: [scrolling, code.length], split: split};
+}"""
+
+
 def check_pages(browser: object, base_url: str, site: Path) -> dict[str, list]:
     """Load every page of ``site`` on a phone; report what went wrong (empty lists if nothing)."""
     pages = site_pages(site)
     context = browser.new_context(**PHONE)
     serve_an_empty_search_index(context, site)
     visit = Visit(context)
-    untitled, too_wide = [], []
+    untitled, too_wide, code_scrolling, split_names = [], [], {}, []
     for path in pages:
         page = visit.open(base_url + path.lstrip("/"))
         if not page.locator("h1").first.is_visible():
@@ -138,9 +149,14 @@ def check_pages(browser: object, base_url: str, site: Path) -> dict[str, list]:
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["viewport"]["width"]:
             too_wide.append([path, width])
+        layout = page.evaluate(_PHONE_LAYOUT)
+        code_scrolling[path] = layout["code"]
+        split_names += [f"{path}: {name}" for name in layout["split"]]
     context.close()
     return {
         "pages": pages,
+        "code_blocks_scrolling_sideways": code_scrolling,
+        "identifiers_split_in_tables": split_names,
         "failed_requests": visit.failed,
         "console_errors": visit.errors,
         "external_requests": visit.external,

@@ -1,17 +1,23 @@
-"""Index the prose of each page for search: no code blocks, no figure internals.
+"""Index the prose of each page for search, one entry per layer section.
 
 Material's search plugin indexes each page's whole content, so a result's preview often
 showed a code block or an output instead of the sentence that answers the question, and
 even the text inside the figures' SVG ("image/svg+xml Matplotlib v3.11.2 ..."). The prose
 of this site names every layer, argument and function the code uses, so searching the
 prose finds the same sections, and the previews read as text. Figure captions stay.
-The index is also about a third the size, which every search on a phone downloads.
+The index is also less than half the size, which every search on a phone downloads.
+
+Every layer section repeats the same subheadings ("What it does", "Arguments", ...), so
+the index keeps one entry per ``##`` section, its subsections' text included: a search
+for ``Embedding`` lands on the ``nn.Embedding`` section, not on its seventh "What it
+does", and a preview shows the section's opening sentences.
 
 Example:
-    >>> prose_only('<p>Use <code>nn.Conv2d</code>.</p><pre><code>import torch</code></pre>'
-    ...            '<figure><svg><text>Matplotlib</text></svg><figcaption>A plot</figcaption>'
-    ...            '</figure>')
-    '<p>Use <code>nn.Conv2d</code>.</p><figure><figcaption>A plot</figcaption></figure>'
+    >>> print(prose_only('<h3 id="shapes">Shapes<a class="headerlink" href="#shapes">¶</a></h3>'
+    ...                  '<p>Use <code>nn.Conv2d</code>.</p><pre><code>import torch</code></pre>'
+    ...                  '<figure><svg><text>Matplotlib</text></svg><figcaption>A plot'
+    ...                  '</figcaption></figure>'))
+    <p>Shapes.</p><p>Use <code>nn.Conv2d</code>.</p><figure><figcaption>A plot</figcaption></figure>
 """
 
 from __future__ import annotations
@@ -21,18 +27,22 @@ from typing import Any
 
 _CODE_BLOCK = re.compile(r"<pre\b[^>]*>.*?</pre>", re.DOTALL)
 _SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
+_SUBHEADING = re.compile(r"<h([3-6])\b[^>]*>(.*?)</h\1>", re.DOTALL)
+_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 
 
 def prose_only(html: str) -> str:
-    """``html`` without its ``<pre>`` blocks and inline ``<svg>`` figures.
+    """``html`` without its ``<pre>`` blocks and inline ``<svg>`` figures, and with its
+    ``<h3>``-``<h6>`` subheadings turned into text of their ``<h2>`` section.
 
     Args:
         html: A page's rendered content.
 
     Returns:
-        The same HTML with every code block (source and output) and every SVG removed.
+        The HTML the search index is built from.
     """
-    return _SVG.sub("", _CODE_BLOCK.sub("", html))
+    html = _SVG.sub("", _CODE_BLOCK.sub("", html))
+    return _SUBHEADING.sub(lambda m: f"<p>{_PERMALINK.sub('', m[2]).strip()}.</p>", html)
 
 
 def index_prose_only(search_plugin: Any) -> None:

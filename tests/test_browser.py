@@ -14,6 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from docsite.browser import (
     DESKTOP,
+    PHONE,
     SCREENSHOTS,
     Visit,
     chromium,
@@ -114,26 +115,33 @@ def search(desktop_with_search, base_url):
 
 
 @pytest.mark.parametrize(
-    ("query", "page"),
+    ("query", "section"),
     [
-        ("Conv2d", "convolution/"),
-        ("LSTM", "recurrent/"),
-        ("CrossEntropyLoss", "losses-classification/"),
+        ("Conv2d", "convolution/#conv"),
+        ("conv2d output shape", "convolution/#conv"),
+        ("LSTM proj_size", "recurrent/"),
+        ("CrossEntropyLoss", "losses-classification/#cross-entropy"),
+        ("BatchNorm2d", "normalization/#batchnorm"),
+        ("MultiheadAttention", "transformer-attention/#mha"),
+        ("key_padding_mask", "transformer-attention/#mha"),
+        ("multi-label", "losses/#which-loss"),
     ],
 )
-def test_search_finds_the_layer(search, query, page):
+def test_search_puts_the_section_first(search, query, section):
+    """The first page of the results is the layer's page, its first section the layer's."""
     box = search.locator("input.md-search__input")
     box.fill("")
     box.press_sequentially(query)
-    top_five = (
-        "[...document.querySelectorAll('.md-search-result__item a')].slice(0, 5).map(a => a.href)"
+    first_two = (
+        "[...document.querySelectorAll('.md-search-result__item a')].slice(0, 2)"
+        ".map(a => a.pathname + a.hash)"
     )
     with contextlib.suppress(PlaywrightTimeout):  # the assertion below reports what was found
         search.wait_for_function(
-            f"{top_five}.some(href => href.includes({page!r}))", timeout=30_000
+            f"{first_two}.some(href => href.endsWith({section!r}))", timeout=30_000
         )
-    hrefs = search.evaluate(top_five)
-    assert any(page in href for href in hrefs), (query, hrefs)
+    hrefs = search.evaluate(first_two)
+    assert hrefs[-1].endswith(section) or hrefs[0].endswith(section), (query, hrefs)
 
 
 def test_copied_example_runs_and_prints_what_the_page_shows(desktop, base_url, tmp_path):
@@ -219,8 +227,43 @@ def test_every_page_loads_cleanly_offline_and_fits_a_phone(page_check, built_sit
     assert page_check["wider_than_the_phone"] == []
 
 
+def test_code_and_tables_read_on_a_phone(page_check):
+    """On a 375 px phone at most one code block in ten scrolls sideways on any page (code
+    wraps), and no identifier in a table breaks across lines (rows become cards)."""
+    scrolling = {
+        page: f"{n} of {total}"
+        for page, (n, total) in page_check["code_blocks_scrolling_sideways"].items()
+        if n * 10 > total
+    }
+    assert scrolling == {}
+    assert page_check["identifiers_split_in_tables"] == []
+
+
 def test_screenshots(page_check):
     """Full-page screenshots for people to look at (git-ignored artifacts)."""
     assert page_check["screenshots"] == [f"{name}.png" for name, *_ in SCREENSHOTS]
     for name in page_check["screenshots"]:
         assert (ARTIFACTS / name).stat().st_size > 10_000
+
+
+def test_a_long_page_shows_the_current_layer_and_the_next_on_a_phone(browser, built_site, base_url):
+    """Deep in a section on a phone, its ``##`` heading stays under the header, and the
+    section ends with a link to the next one (a link shown only on narrow screens)."""
+    context = browser.new_context(**PHONE)
+    serve_an_empty_search_index(context, built_site[1])
+    page = Visit(context).open(base_url + "recurrent/")
+    lstm = page.locator("h2#lstm")
+    next_link = page.locator("p.layerref-next a[href='#lstm']")
+    assert next_link.is_visible()
+    page.evaluate("document.getElementById('lstm').nextElementSibling.scrollIntoView()")
+    page.evaluate("window.scrollBy(0, 1500)")  # well into the LSTM section
+    page.wait_for_timeout(300)
+    header = page.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
+    top = page.evaluate("document.getElementById('lstm').getBoundingClientRect().top")
+    assert lstm.is_visible() and abs(top - header) < 2, (top, header)
+    context.close()
+    desktop = browser.new_context(**DESKTOP)
+    serve_an_empty_search_index(desktop, built_site[1])
+    wide = Visit(desktop).open(base_url + "recurrent/")
+    assert not wide.locator("p.layerref-next").first.is_visible()
+    desktop.close()
