@@ -125,12 +125,28 @@ def serve_an_empty_search_index(context: object, site: Path) -> None:
 
 
 # How a page reads on the phone: [code blocks that scroll sideways, code blocks], and the
-# identifiers in tables that wrap onto two lines (an inline element in several boxes).
+# code in tables that wraps inside a word (a line ends after a character that is not a
+# space, "." or "_": "nn.Dropou|t").
 _PHONE_LAYOUT = """() => {
   const code = [...document.querySelectorAll(".md-content pre > code")];
   const scrolling = code.filter(c => c.scrollWidth > c.clientWidth + 1).length;
+  const breaksInsideWords = (element) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let lastTop = null, lastChar = "";
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.data.length; i++) {
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const rect = range.getBoundingClientRect();
+        if (rect.width === 0) { lastChar = node.data[i]; continue; }  // a space at a line end
+        if (lastTop !== null && rect.top > lastTop + 2 && !/[\\s._]/.test(lastChar)) return true;
+        lastTop = rect.top; lastChar = node.data[i];
+      }
+    }
+    return false;
+  };
   const split = [...document.querySelectorAll(".md-content td code")]
-    .filter(c => c.getClientRects().length > 1).map(c => c.textContent);
+    .filter(c => c.getClientRects().length > 1 && breaksInsideWords(c)).map(c => c.textContent);
   return {code: [scrolling, code.length], split: split};
 }"""
 

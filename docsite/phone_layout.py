@@ -4,6 +4,7 @@
   (``docs/assets/extra.css``) a row reads as a small card, "Layer: nn.Dropout / Drops:
   single elements ...", instead of a table too wide for the screen whose identifiers
   break mid-word.
+- A long name in a table cell may wrap after a dot or an underscore, never inside a word.
 - Each ``##`` section but the first ends with a link to the next one ("Next: nn.LayerNorm"),
   shown only on narrow screens, where the contents list hides behind a menu and a page
   can be sixty screens long. It is left out of the search index.
@@ -23,9 +24,11 @@ Example:
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 
@@ -58,6 +61,34 @@ def _label_cells(table: ET.Element) -> None:
                 cell.set("data-label", label)
 
 
+_TABLE_CELL = re.compile(r"<td\b[^>]*>.*?</td>", re.S)
+_LONG_CODE = re.compile(r"<code>([^<]{16,})</code>")
+
+
+def break_names_after_dots(html: str) -> str:
+    """Let a long name in a table cell wrap only after a dot or an underscore: a ``<wbr>``
+    there, and no breaking inside words (``extra.css``). (A postprocessor: inline code is
+    only text once the code spans are back in the page.)
+
+    Examples:
+        >>> break_names_after_dots("<td><code>torch.nn.utils.clip_grad_norm_</code></td>")
+        '<td><code>torch.<wbr>nn.<wbr>utils.<wbr>clip_<wbr>grad_<wbr>norm_</code></td>'
+    """
+
+    def cell(match: re.Match[str]) -> str:
+        return _LONG_CODE.sub(
+            lambda code: "<code>" + re.sub(r"(?<=[._])(?=\w)", "<wbr>", code[1]) + "</code>",
+            match[0],
+        )
+
+    return _TABLE_CELL.sub(cell, html)
+
+
+class _BreakNames(Postprocessor):
+    def run(self, text: str) -> str:
+        return break_names_after_dots(text)
+
+
 def _link_sections(root: ET.Element) -> None:
     """Before each ``<h2>`` after the first, a paragraph linking to it."""
     children = list(root)
@@ -76,6 +107,7 @@ class PhoneLayoutExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.treeprocessors.register(_PhoneLayout(md), "layerref_phone_layout", 4)
+        md.postprocessors.register(_BreakNames(md), "layerref_break_names", 1)
 
 
 def makeExtension(**kwargs: object) -> PhoneLayoutExtension:

@@ -267,3 +267,20 @@ def test_a_long_page_shows_the_current_layer_and_the_next_on_a_phone(browser, bu
     wide = Visit(desktop).open(base_url + "recurrent/")
     assert not wide.locator("p.layerref-next").first.is_visible()
     desktop.close()
+
+
+def test_the_split_identifier_check_can_fail(desktop):
+    """Negative test: a name forced to break inside a word is reported; at a dot it is not."""
+    from docsite.browser import _PHONE_LAYOUT
+
+    page = desktop.new_page()
+    cell = '<td style="width: 6em"><code style="overflow-wrap: anywhere">{}</code></td>'
+    page.set_content(
+        '<div class="md-content"><table><tr>'
+        + cell.format("nn.CrossEntropyLossFunction")
+        + "</tr><tr>"
+        + cell.format("nn.<wbr>CrossEntropy")
+        + "</tr></table></div>"
+    )
+    assert page.evaluate(_PHONE_LAYOUT)["split"] == ["nn.CrossEntropyLossFunction"]
+    page.close()
