@@ -95,15 +95,46 @@ def iter_blocks(text: str, page: str) -> Iterator[Block]:
         i = j + 1
 
 
-def page_blocks(docs_dir: Path) -> list[Block]:
-    """Every Python block of every page under ``docs_dir``, in page and line order."""
+#: The languages of the site besides English, by the suffix of their pages' files.
+LANGUAGES = ("zh",)
+_TRANSLATION = re.compile(rf"\.({'|'.join(LANGUAGES)})\.md$")
+
+
+def is_translation(path: Path | str) -> bool:
+    """Whether a page file is a translation (``pooling.zh.md``), not an English page.
+
+    Examples:
+        >>> is_translation("pooling.zh.md"), is_translation("pooling.md")
+        (True, False)
+    """
+    return bool(_TRANSLATION.search(str(path)))
+
+
+def english_page(translation: Path) -> Path:
+    """The English page a translation translates: ``pooling.zh.md`` -> ``pooling.md``."""
+    return translation.with_name(_TRANSLATION.sub(".md", translation.name))
+
+
+def english_pages(docs_dir: Path) -> list[Path]:
+    """The English pages under ``docs_dir`` (their translations have the same blocks)."""
+    return [path for path in sorted(docs_dir.rglob("*.md")) if not is_translation(path)]
+
+
+def page_blocks(docs_dir: Path, *, translations: bool = False) -> list[Block]:
+    """Every Python block of every page under ``docs_dir``, in page and line order.
+
+    Args:
+        docs_dir: The folder of the pages.
+        translations: Include the translated pages' blocks (the same code, comments aside).
+    """
+    paths = sorted(docs_dir.rglob("*.md")) if translations else english_pages(docs_dir)
     blocks: list[Block] = []
-    for path in sorted(docs_dir.rglob("*.md")):
+    for path in paths:
         page = path.relative_to(docs_dir).as_posix()
         blocks.extend(iter_blocks(path.read_text(encoding="utf-8"), page))
     return blocks
 
 
-def executed_blocks(docs_dir: Path) -> list[Block]:
-    """The blocks markdown-exec runs, in page and line order."""
-    return [block for block in page_blocks(docs_dir) if block.executed]
+def executed_blocks(docs_dir: Path, *, translations: bool = False) -> list[Block]:
+    """The blocks markdown-exec runs, in page and line order (see `page_blocks`)."""
+    return [b for b in page_blocks(docs_dir, translations=translations) if b.executed]

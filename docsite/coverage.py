@@ -16,7 +16,7 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
-from docsite.blocks import Block, executed_blocks
+from docsite.blocks import Block, english_pages, executed_blocks
 from docsite.inventory import AREAS, api_inventory, resolve
 from docsite.links import official_url, page_link
 from docsite.usage import used_names
@@ -113,7 +113,7 @@ def names_used(code: str) -> set[str]:
 def page_titles(docs_dir: Path) -> dict[str, str]:
     """Each page's ``#`` title."""
     titles = {}
-    for path in sorted(docs_dir.rglob("*.md")):
+    for path in english_pages(docs_dir):
         first = next(
             (
                 line

@@ -24,10 +24,12 @@ from pathlib import Path
 from mkdocs.utils import get_relative_url
 
 from docsite.figures import externalize
+from docsite.i18n import forget_outputs, remember_outputs
 from docsite.lastmod import last_commit_dates
 from docsite.links import expand_official_links
 from docsite.search import index_prose_only
 from docsite.templates import COMPILED_TEMPLATES
+from docsite.translations import check
 
 log = logging.getLogger("mkdocs.plugins.layerref")
 #: Where the figures of the pages go in the built site (``docsite.figures.externalize``).
@@ -35,8 +37,52 @@ FIGURES_DIR = "assets/figures"
 _recorders: dict[str, tuple[warnings.catch_warnings, list[warnings.WarningMessage]]] = {}
 
 
+def _translation_pass(config) -> bool:
+    """Whether this build() is mkdocs-static-i18n's pass for a language other than English."""
+    i18n = config.plugins.get("i18n")
+    return i18n is not None and i18n.current_language not in (None, i18n.default_language)
+
+
+def on_pre_build(config) -> None:
+    """Each example runs once per build (``docsite.i18n``): outputs are remembered from the
+    English pass for the Chinese one, and forgotten when the next build starts (a
+    ``serve`` rebuild must show what changed code prints now)."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return
+    if not remember_outputs():
+        log.warning("markdown-exec changed (no _run_python): update docsite/i18n.py")
+    if not _translation_pass(config):
+        forget_outputs()
+    else:  # a page without its translation fails the build
+        for page, problems in check(Path(config.docs_dir)).items():
+            if any(problem.startswith("missing") for problem in problems):
+                log.warning("docs/%s is missing: every English page needs its translation", page)
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Quiet jieba, which Material's search uses to segment Chinese, about loading itself."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
+# Plugins that write one file for the whole site: run in the English pass only.
+_SITE_WIDE_PLUGINS = ("llmstxt",)
+
+
 def on_config(config):
-    """Index prose only; warn (failing a strict build) if Material's search plugin changed."""
+    """Index prose only; warn (failing a strict build) if Material's search plugin changed.
+    In a translation's pass, switch off the plugins that write site-wide files."""
+    if _translation_pass(config):
+        for name in _SITE_WIDE_PLUGINS:
+            plugin = config.plugins.get(name)
+            if plugin is None:
+                continue
+            for methods in config.plugins.events.values():
+                methods[:] = [m for m in methods if getattr(m, "__self__", None) is not plugin]
     search = config.plugins.get("material/search")
     if search is None or not search.config.enabled:
         return config  # no search index to build
@@ -55,7 +101,7 @@ def on_env(env, config, files):
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Date the page, expand official-docs links and start recording warnings for it."""
-    root = Path(config.config_file_path).parent
+    root = Path(config.config_file_path).resolve().parent
     source = Path(page.file.abs_src_path).relative_to(root).as_posix()
     # Outside a git checkout (a test's copy), MkDocs' build date stays.
     page.update_date = last_commit_dates(root).get(source, page.update_date)

@@ -67,7 +67,7 @@ def _write_blocks(blocks: list[Block], folder: Path) -> dict[Path, Block]:
 
 def check_blocks(docs_dir: Path = DOCS_DIR) -> list[Finding]:
     """Ruff's lint findings and the unformatted blocks of every page under ``docs_dir``."""
-    blocks = executed_blocks(docs_dir)
+    blocks = executed_blocks(docs_dir, translations=True)
     with tempfile.TemporaryDirectory(prefix="layerref-lint-") as tmp:
         files = _write_blocks(blocks, Path(tmp))
         found = []
@@ -99,7 +99,7 @@ def check_blocks(docs_dir: Path = DOCS_DIR) -> list[Finding]:
 
 def fix_pages(docs_dir: Path = DOCS_DIR) -> list[str]:
     """Apply ruff's safe fixes and formatting to every executed block; return the pages changed."""
-    blocks = executed_blocks(docs_dir)
+    blocks = executed_blocks(docs_dir, translations=True)
     with tempfile.TemporaryDirectory(prefix="layerref-lint-") as tmp:
         files = _write_blocks(blocks, Path(tmp))
         _ruff("check", "--fix", "--no-cache", "--quiet", tmp)

@@ -21,6 +21,8 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from docsite.blocks import LANGUAGES
+
 ROOT = Path(__file__).resolve().parents[1]
 #: Where `make build` and the test session build the project's site.
 SITE_DIR = ROOT / "site"
@@ -67,13 +69,15 @@ def replace_pages(project: Path, pages: Mapping[str, str]) -> None:
 
     The nav (and llms.txt's sections) list exactly those pages, so the build renders
     nothing else: a few seconds instead of the whole site, for a test about one kind
-    of fault.
+    of fault. Each page is its own translation too (every page needs one).
     """
     docs = project / "docs"
     for path in docs.rglob("*.md"):
         path.unlink()
     for name, text in pages.items():
         (docs / name).write_text(text, encoding="utf-8")
+        for language in LANGUAGES:
+            (docs / name).with_suffix(f".{language}.md").write_text(text, encoding="utf-8")
     config = project / "mkdocs.yml"
     nav = "nav:\n" + "".join(f"  - {name}\n" for name in pages)
     text, found = _NAV.subn(lambda _: nav, config.read_text(encoding="utf-8"))

@@ -7,7 +7,8 @@ it names and the first object after them (``nn.Conv4d`` is an error); beyond a
 class it may be an instance attribute and is not checked.
 
 A page that corrects a misspelling shows the wrong name on purpose: that is
-allowed in a paragraph that says so ("does not exist", "misspell").
+allowed in a paragraph that says so ("does not exist", "misspell"; in Chinese "不存在",
+"拼写"). A deprecated name's section says "deprecated" (or "弃用", "废弃").
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from docsite.inventory import is_deprecated
 
 # A name followed by `*` is a pattern (`register_module_*`), not a name: skipped.
 _NAME = re.compile(r"(?<![\w.])(torch\.nn|nn|F)((?:\.[A-Za-z_]\w*)+)(?![\w*])")
-_INTENDED_WRONG = re.compile(r"does not exist|doesn't exist|misspell", re.I)
+# The paragraph says the name is wrong on purpose (in English or in the Chinese edition).
+_INTENDED_WRONG = re.compile(r"does not exist|doesn't exist|misspell|不存在|拼写", re.I)
+_SAYS_DEPRECATED = re.compile(r"deprecat|弃用|废弃", re.I)
 _PREFIX = {"torch.nn": "torch.nn", "nn": "torch.nn", "F": "torch.nn.functional"}
 
 
@@ -98,7 +101,7 @@ def check_page(text: str, page: str) -> list[NameProblem]:
         elif (
             resolved is not None
             and _deprecated(resolved)
-            and "deprecat" not in sections[line].lower()
+            and not _SAYS_DEPRECATED.search(sections[line])
         ):
             problems.append(
                 NameProblem(page, line, name, "deprecated, but its section never says so")

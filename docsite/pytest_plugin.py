@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from docsite import rules, snapshots
-from docsite.blocks import Block, iter_blocks
+from docsite.blocks import Block, is_translation, iter_blocks
 from docsite.compare import FIGURE_TOLERANCE
 from docsite.isolation import Zygote
 from docsite.runner import BlockFailure, run_block
@@ -90,7 +90,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
     docs = parent.config.rootpath / "docs"
-    if file_path.suffix == ".md" and docs in file_path.parents:
+    # A translation runs the English page's blocks (docsite.translations checks they match).
+    if file_path.suffix == ".md" and docs in file_path.parents and not is_translation(file_path):
         return MarkdownPage.from_parent(parent, path=file_path)
     return None
 

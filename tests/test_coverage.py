@@ -143,6 +143,8 @@ def test_name_check_fails_on_wrong_names(text, expected):
         "## Notes\nThe notes write `F.hardwish`, which does not exist: it is `F.hardswish`.",
         "## Linear\n`nn.Linear.weight` is an instance attribute.",
         "## Code\n```python\nprint('F.relu')\nmodel.nn.Conv4d\n```",
+        "## 上采样\n`F.upsample` 已弃用：请用 `F.interpolate`。",
+        "## 笔记\n笔记写的 `F.hardwish` 不存在，应为 `F.hardswish`。",
     ],
 )
 def test_name_check_accepts_right_uses(text):
