@@ -18,8 +18,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.utils import get_relative_url
 
@@ -133,6 +135,9 @@ _SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog
 _NAMED_SEARCH_DIALOG = _SEARCH_DIALOG.replace('role="dialog"', 'role="dialog" aria-label="Search"')
 
 
+_ALTERNATE = re.compile(r'(<link rel="alternate" href=")([^"]*)(" hreflang=")')
+
+
 def on_post_page(output: str, page, config) -> str:
     """Name the search dialog (warn, failing a strict build, if the theme's markup changed)
     and move the page's figures into lazily loaded image files."""
@@ -142,6 +147,10 @@ def on_post_page(output: str, page, config) -> str:
         )
         return output
     output = output.replace(_SEARCH_DIALOG, _NAMED_SEARCH_DIALOG, 1)
+    if page.canonical_url:  # search engines want hreflang alternates as full addresses
+        output = _ALTERNATE.sub(
+            lambda m: f"{m[1]}{urljoin(page.canonical_url, m[2])}{m[3]}", output
+        )
     figures = Path(config.site_dir) / FIGURES_DIR
 
     def save(name: str, svg: str) -> str:

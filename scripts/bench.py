@@ -121,6 +121,27 @@ def build_times(site: Path) -> dict[str, float]:
             {**ENV, "PYTHONPATH": str(project)},
         )
     figures["ratio"] = figures["build"] / (figures["imports"] + figures["exec"] + figures["render"])
+    with tempfile.TemporaryDirectory() as tmp:
+        project = copy_project(Path(tmp))
+        config = project / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        zh = text.index("- locale: zh")
+        english_only = text[:zh] + text[zh:].replace("build: true", "build: false", 1)
+        config.write_text(english_only, encoding="utf-8")
+        figures["english"], _ = timed(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "--clean",
+                "--site-dir",
+                str(project / "site"),
+            ],
+            project,
+            {**ENV, "PYTHONPATH": str(project)},
+        )
     return figures
 
 
@@ -213,6 +234,11 @@ def main() -> None:
         figures = build_times(site)
         print("Build speed (targets on this 2-core machine in brackets)")
         print(f"  strict build, wall:               {figures['build']:7.1f} s   [<= 20 s]")
+        print(f"  the same, English only:           {figures['english']:7.1f} s")
+        print(
+            f"  both languages / English only:    {figures['build'] / figures['english']:7.2f}     "
+            "[<= 1.3]"
+        )
         print(f"  import torch + layerref:          {figures['imports']:7.1f} s")
         print(f"  all {figures['blocks']:.0f} blocks once, one process:  {figures['exec']:7.1f} s")
         print(f"  build with execution off:         {figures['render']:7.1f} s")

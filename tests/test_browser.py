@@ -144,9 +144,11 @@ def test_search_puts_the_section_first(search, query, section):
     assert hrefs[-1].endswith(section) or hrefs[0].endswith(section), (query, hrefs)
 
 
-def test_copied_example_runs_and_prints_what_the_page_shows(desktop, base_url, tmp_path):
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_copied_example_runs_and_prints_what_the_page_shows(desktop, base_url, tmp_path, language):
+    """In both languages (the Chinese page shows the same example, comments aside)."""
     desktop.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = Visit(desktop).open(base_url + "submodules/")
+    page = Visit(desktop).open(base_url + language + "submodules/")
     blocks = page.locator(
         "xpath=//h2[@id='modules']/following-sibling::div[contains(@class,'highlight')]"
     )
@@ -284,3 +286,34 @@ def test_the_split_identifier_check_can_fail(desktop):
     )
     assert page.evaluate(_PHONE_LAYOUT)["split"] == ["nn.CrossEntropyLossFunction"]
     page.close()
+
+
+def test_the_language_menu_keeps_the_page_and_the_section(desktop, base_url):
+    page = Visit(desktop).open(base_url + "zh/pooling/#adaptive")
+    assert page.evaluate("document.documentElement.lang") == "zh"
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('a.md-select__link[hreflang=en]').click()")
+    assert page.url == base_url + "pooling/#adaptive"
+    assert page.evaluate("document.documentElement.lang") == "en"
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('a.md-select__link[hreflang=zh]').click()")
+    assert page.url == base_url + "zh/pooling/#adaptive"
+
+
+def test_chinese_search_finds_a_word_from_the_middle_of_a_title(desktop_with_search, base_url):
+    """转置 (transposed) is the first half of 转置卷积: jieba's segments must be searchable."""
+    visit = Visit(desktop_with_search)
+    home = visit.open(base_url + "zh/")
+    home.locator("label.md-search__icon, .md-search__input").first.click()
+    home.wait_for_function(
+        "!document.querySelector('.md-search-result__meta').textContent.includes('Initializing')",
+        timeout=60_000,
+    )
+    home.locator("input.md-search__input").press_sequentially("转置")
+    hrefs = "[...document.querySelectorAll('.md-search-result__item a')].map(a => a.pathname)"
+    with contextlib.suppress(PlaywrightTimeout):
+        home.wait_for_function(
+            f"{hrefs}.some(h => h.endsWith('/zh/transposed-convolution/'))", timeout=30_000
+        )
+    assert any(h.endswith("/zh/transposed-convolution/") for h in home.evaluate(hrefs))
+    assert visit.errors == [] and visit.external == []

@@ -114,3 +114,17 @@ def test_an_invalid_workflow_is_rejected(tmp_path):
         "on: push\njobs:\n  test:\n    step:\n      - run: make test\n", encoding="utf-8"
     )
     assert _validate(broken).returncode != 0
+
+
+def test_every_chinese_page_says_its_language_and_names_both_editions(built_site):
+    """``<html lang="zh">`` and absolute ``hreflang`` alternates between each pair of pages."""
+    _, site = built_site
+    for page in _nav_pages():
+        path = _url(page).removeprefix(TEST_SITE_URL)
+        english = (site / path / "index.html").read_text(encoding="utf-8")
+        chinese = (site / "zh" / path / "index.html").read_text(encoding="utf-8")
+        assert '<html lang="zh"' in chinese and '<html lang="en"' in english, page
+        for html in (english, chinese):
+            assert f'<link rel="alternate" href="{_url(page)}" hreflang="en">' in html, page
+            zh_url = TEST_SITE_URL + "zh/" + path
+            assert f'<link rel="alternate" href="{zh_url}" hreflang="zh">' in html, page
