@@ -431,7 +431,8 @@ def _linear_embedding_params(rng: random.Random) -> Case:
     high = 4096 if large else 24
     kind = rng.choice(("linear", "bilinear", "embedding"))
     if kind == "linear":
-        args = {"in_features": rng.randint(0, high), "out_features": rng.randint(0, high)}
+        args = {"in_features": _rare(rng, rng.randint(0, high), -1, 0.05)}
+        args["out_features"] = _rare(rng, rng.randint(0, high), -2, 0.03)
         args["bias"] = rng.random() < 0.7
         return _outcome(
             "linear_params",
@@ -441,15 +442,15 @@ def _linear_embedding_params(rng: random.Random) -> Case:
     if kind == "bilinear":
         low, high = (1, 256) if large else (1, 6)
         args = {
-            "in1_features": rng.randint(low, high),
-            "in2_features": rng.randint(low, high),
+            "in1_features": _rare(rng, rng.randint(low, high), 0, 0.05),
+            "in2_features": _rare(rng, rng.randint(low, high), -1, 0.03),
             "out_features": rng.randint(low, high),
             "bias": rng.random() < 0.7,
         }
         return _outcome("bilinear_params", args, lambda: _numel(nn.Bilinear(**args, device=device)))
     # On the CPU: on meta, the embedding's normal_ initialisation imports torch._dynamo.
-    args = {"num_embeddings": rng.randint(1, 3000 if large else 40)}
-    args["embedding_dim"] = rng.randint(1, 128 if large else 12)
+    args = {"num_embeddings": _rare(rng, rng.randint(1, 3000 if large else 40), -3, 0.05)}
+    args["embedding_dim"] = _rare(rng, rng.randint(1, 128 if large else 12), -1, 0.03)
     return _outcome("embedding_params", args, lambda: _numel(nn.Embedding(**args)))
 
 
@@ -574,9 +575,8 @@ def render_counts() -> str:
     total = 0
     for family, valid, invalid in counts():
         total += valid + invalid
-        lines.append(
-            f"| [{family.title}](#{family.anchor}) | {valid + invalid:,} | {valid:,} | {invalid:,} |"
-        )
+        link = f"[{family.title}](#{family.anchor})"
+        lines.append(f"| {link} | {valid + invalid:,} | {valid:,} | {invalid:,} |")
     lines.append(f"| **All** | **{total:,}** | | |")
     return "\n".join(lines)
 
