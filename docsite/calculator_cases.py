@@ -46,6 +46,8 @@ from torch import nn
 
 Case = dict[str, Any]
 SEED = 17
+#: Where the build writes the cases, relative to the built site.
+CASES_FILE = "assets/calculator-cases.json"
 
 
 @dataclass(frozen=True)
