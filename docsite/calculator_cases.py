@@ -527,7 +527,7 @@ FAMILIES: tuple[Family, ...] = (
         _linear_embedding_params,
     ),
     Family("norm", "Normalization parameters", "norm", 1500, _norm_params),
-    Family("stack", "Stack of layers", "stack", 1500, _stack),
+    Family("stack", "Stack of layers", "stack", 1200, _stack),
 )
 
 

@@ -198,7 +198,7 @@ class _Writer:
     def conv_block(self, d: int) -> None:
         rng = self.rng
         channels = self.shape[1] if len(self.shape) > 1 else 1
-        out = rng.choice((2, 4, 6, 8))
+        out = rng.choice((2, 3, 4, 6))
         kernel = rng.choice((1, 2, 3, 3, 5)) if rng.random() < 0.8 else (rng.randint(1, 3),) * d
         k = kernel if isinstance(kernel, int) else kernel[0]
         kwargs: dict[str, Any] = {}
@@ -281,7 +281,7 @@ class _Writer:
 
 
 def _cnn(rng: random.Random, d: int) -> tuple[_Writer, list[int]]:
-    sizes = {1: (6, 40), 2: (4, 16), 3: (3, 7)}[d]
+    sizes = {1: (6, 32), 2: (4, 14), 3: (3, 6)}[d]
     batch = rng.choice((1, 2, 2, 3))
     shape = [batch, rng.choice((1, 2, 3)), *(rng.randint(*sizes) for _ in range(d))]
     if rng.random() < 0.05:
@@ -324,7 +324,7 @@ def _embedding(rng: random.Random) -> tuple[_Writer, list[int]]:
 def _decoder(rng: random.Random) -> tuple[_Writer, list[int]]:
     d = rng.choice((1, 2, 2, 3))
     sizes = {1: (2, 12), 2: (2, 8), 3: (1, 4)}[d]
-    shape = [rng.choice((1, 2)), rng.choice((2, 4, 8)), *(rng.randint(*sizes) for _ in range(d))]
+    shape = [rng.choice((1, 2)), rng.choice((2, 3, 4)), *(rng.randint(*sizes) for _ in range(d))]
     writer = _Writer(rng, shape, integer=False)
     for _ in range(rng.randint(1, 3)):
         channels = writer.shape[1] if len(writer.shape) > 1 else 1
@@ -373,9 +373,9 @@ def random_stack(rng: random.Random) -> tuple[str, list[int], dict[str, Any]]:
         writer, shape = _cnn(rng, 1)
     elif roll < 0.58:
         writer, shape = _cnn(rng, 3)
-    elif roll < 0.72:
+    elif roll < 0.74:
         writer, shape = _mlp(rng)
-    elif roll < 0.84:
+    elif roll < 0.88:
         writer, shape = _embedding(rng)
     else:
         writer, shape = _decoder(rng)

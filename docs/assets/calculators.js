@@ -1635,6 +1635,11 @@
     return el("div", { class: "lr-calc__result" }, el("span", { class: "lr-calc__label" }, label), " ", ...value);
   }
 
+  /** One line per spatial dimension. */
+  function steps(lines) {
+    return el("ul", { class: "lr-calc__steps" }, ...lines.map((line) => el("li", {}, line)));
+  }
+
   function table(headers, rows, rowClass) {
     const head = el("tr", {}, ...headers.map((h) => el("th", { scope: "col" }, h)));
     const body = rows.map((cells, i) => el("tr", { class: rowClass ? rowClass(i) : null }, ...cells.map((c) => el("td", {}, c))));
@@ -1681,10 +1686,10 @@
           const k = perDim(v.kernel_size, dims);
           const formula = typeof v.padding === "string"
             ? "padding=" + pyRepr(v.padding) + (v.padding === "same" ? ": the output keeps the input's size" : ": no padding")
-            : size.map((i, j) => {
+            : steps(size.map((i, j) => {
                 const p = perDim(v.padding, dims)[j], d = perDim(v.dilation, dims)[j], s = perDim(v.stride, dims)[j];
                 return "⌊(" + i + " + 2·" + p + " − " + d + "·(" + k[j] + " − 1) − 1) / " + s + "⌋ + 1 = " + out[j];
-              }).join("; ");
+              }));
           const weight = [v.out_channels, v.in_channels / v.groups, ...k];
           return [
             resultLine("Output shape", code(fmtShape(["N", v.out_channels, ...out]))),
@@ -1719,7 +1724,7 @@
           const out = F.conv_transpose_output_shape({ input_size: size, kernel_size: v.kernel_size, stride: v.stride, padding: v.padding, output_padding: v.output_padding, dilation: v.dilation });
           const k = perDim(v.kernel_size, dims), s = perDim(v.stride, dims), p = perDim(v.padding, dims);
           const d = perDim(v.dilation, dims), op = perDim(v.output_padding, dims);
-          const formula = size.map((i, j) => "(" + i + " − 1)·" + s[j] + " − 2·" + p[j] + " + " + d[j] + "·(" + k[j] + " − 1) + " + op[j] + " + 1 = " + out[j]).join("; ");
+          const formula = steps(size.map((i, j) => "(" + i + " − 1)·" + s[j] + " − 2·" + p[j] + " + " + d[j] + "·(" + k[j] + " − 1) + " + op[j] + " + 1 = " + out[j]));
           const lines = [
             resultLine("Output shape", code(fmtShape(["N", v.out_channels, ...out]))),
             resultLine("Per dimension", formula),
@@ -1859,7 +1864,7 @@
           const nodes = [resultLine("Output shape", code(fmtShape(["N", "C", ...out])))];
           if (v.by === "scale") {
             const scales = perDim(v.scale_factor, size.length);
-            nodes.push(resultLine("Per dimension", size.map((i, j) => "⌊" + i + " × " + scales[j] + "⌋ = " + out[j]).join("; ")));
+            nodes.push(resultLine("Per dimension", steps(size.map((i, j) => "⌊" + i + " × " + scales[j] + "⌋ = " + out[j]))));
             const used = recompute || v.mode === "area"
               ? size.map((i, j) => out[j] + "/" + i).join(", ") + " (output / input: recomputed)"
               : scales.join(", ") + " (the scale_factor as given)";
