@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from docsite.browser import (
 )
 from docsite.minisite import ROOT, SITE_DIR, TEST_SITE_URL
 from docsite.serve import serve, site_path
+from layerref import formulas as fm
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -299,6 +301,38 @@ def test_the_api_example_of_the_page(calculators):
         "hidden_size: 4, proj_size: 2}); } catch (e) { return e.message; } })()"
     )
     assert message == "proj_size is only supported by LSTM, got mode='GRU'"
+
+
+def test_the_javascript_api_mirrors_layerref_formulas(calculators):
+    """Every function of layerref.formulas, under its name, with its parameters and defaults;
+    and the stack calculator's table of layers."""
+    page, _ = calculators
+    functions = {
+        name: function
+        for name, function in vars(fm).items()
+        if inspect.isfunction(function)
+        and function.__module__ == fm.__name__
+        and not name.startswith("_")
+    }
+    javascript = page.evaluate(
+        "Object.fromEntries(Object.entries(layerrefFormulas)"
+        ".filter(([, f]) => typeof f === 'function' && f.parameters)"
+        ".map(([name, f]) => [name, [f.parameters, f.defaults]]))"
+    )
+    assert sorted(javascript) == sorted(functions)
+    for name, function in functions.items():
+        parameters = inspect.signature(function).parameters
+        defaults = {
+            key: p.default
+            for key, p in parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }
+        assert javascript[name] == [list(parameters), defaults], name
+    layers = page.evaluate("layerrefFormulas.STACK_LAYERS")
+    assert layers == {
+        name: None if signature is None else [list(part) for part in signature]
+        for name, signature in fm.STACK_LAYERS.items()
+    }
 
 
 def _field(calculator, name: str):

@@ -176,7 +176,7 @@
    */
   const REQUIRED = {};
   function takes(fnName, params, fn) {
-    return function (args) {
+    const wrapper = function (args) {
       args = args || {};
       if (typeof args !== "object" || Array.isArray(args)) {
         throw new TypeError(fnName + "() takes one object of arguments by name");
@@ -202,6 +202,12 @@
       }
       return fn(values);
     };
+    // The Python signature, for the tests that compare it with layerref.formulas'.
+    wrapper.parameters = Object.keys(params);
+    wrapper.defaults = Object.fromEntries(
+      Object.entries(params).filter(([, value]) => value !== REQUIRED)
+    );
+    return Object.freeze(wrapper);
   }
 
   // --- parameter counts --------------------------------------------------------------
