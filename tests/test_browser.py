@@ -393,8 +393,26 @@ def test_stack_calculator_fills_the_question_mark_and_flags_the_first_bad_layer(
     layers.fill("Conv2d(3, 8, 3), Conv2d(4, 8, 3), Linear(?, 10)")
     assert layers_error.inner_text().startswith("layer 2, Conv2d(4, 8, 3): expected input")
     bad = stack.locator("tr.lr-calc__bad")
-    assert bad.count() == 1 and "to have 4 channels, but got 8" in bad.inner_text()
+    assert bad.count() == 1 and "Conv2d(4, 8, 3)" in bad.inner_text()
+    reason = stack.locator("tr.lr-calc__reason").inner_text()
+    assert "to have 4 channels, but got 8 channels instead" in reason
     assert rows.nth(1).inner_text().split("\t")[2] == "(2, 8, 6, 6)"  # the layer before it
+
+
+def test_rnn_calculator_lists_parameters_that_add_up(calculators):
+    page, _ = calculators
+    rnn = page.locator("[data-calc=rnn]")
+    for mode, proj, bidirectional in (("LSTM", "5", True), ("GRU", None, False)):
+        rnn.locator("[name=mode]").select_option(mode)
+        if proj is not None:
+            rnn.locator("[name=proj_size]").fill(proj)
+        rnn.locator("[name=bidirectional]").set_checked(bidirectional)
+        counts = [
+            int(c.replace(",", "")) for c in rnn.locator("tbody td:last-child").all_inner_texts()
+        ]
+        total = rnn.locator(".lr-calc__result", has_text="Parameters").locator("strong")
+        assert sum(counts) == int(total.inner_text().replace(",", "")), (mode, counts)
+        assert len(counts) == 2 * (4 + (mode == "LSTM")) * (1 + bidirectional)  # 2 layers
 
 
 def test_calculators_are_labelled_and_keyboard_usable(calculators):

@@ -2059,8 +2059,13 @@
       function render(rows, error, total, inputShape) {
         const body = [["", "Input", fmtShape(inputShape), ""]];
         rows.forEach((row, i) => body.push([String(i + 1), row.layer, fmtShape(row.output_shape), fmtInt(row.params)]));
-        if (error) body.push([String(error.index + 1), error.layer, "✗ " + error.reason, ""]);
-        const nodes = [table(["#", "Layer", "Output shape", "Param #"], body, (i) => (error && i === body.length - 1 ? "lr-calc__bad" : null))];
+        if (error) body.push([String(error.index + 1), error.layer, "✗ refused", ""]);
+        const wrapper = table(["#", "Layer", "Output shape", "Param #"], body, (i) => (error && i === body.length - 1 ? "lr-calc__bad" : null));
+        if (error) {
+          const reason = el("td", { colspan: 4 }, error.reason);
+          wrapper.querySelector("tbody").append(el("tr", { class: "lr-calc__reason" }, reason));
+        }
+        const nodes = [wrapper];
         if (total !== null) {
           const out = rows.length ? rows[rows.length - 1].output_shape : inputShape;
           nodes.push(resultLine("Total parameters", el("strong", {}, fmtInt(total))));
