@@ -511,14 +511,14 @@ FAMILIES: tuple[Family, ...] = (
         2000,
         _conv_transpose_shape,
     ),
-    Family("conv-params", "Convolution parameters", "conv", 2000, _conv_params),
+    Family("conv-params", "Convolution parameters", "conv", 1500, _conv_params),
     Family("pool", "Pooling output shape", "pool", 3000, _pool_shape),
-    Family("adaptive", "Adaptive pooling windows", "adaptive", 2000, _adaptive_bins),
+    Family("adaptive", "Adaptive pooling windows", "adaptive", 1500, _adaptive_bins),
     Family("unfold", "Unfold block count", "unfold", 2000, _unfold),
     Family("interpolate", "Interpolate / Upsample size", "interpolate", 2000, _interpolate),
-    Family("rnn-params", "RNN / LSTM / GRU parameters", "rnn", 1500, _rnn_params),
+    Family("rnn-params", "RNN / LSTM / GRU parameters", "rnn", 1200, _rnn_params),
     Family("rnn-shapes", "RNN / LSTM / GRU output shapes", "rnn", 1000, _rnn_shapes),
-    Family("mha", "MultiheadAttention parameters", "mha", 1500, _mha_params),
+    Family("mha", "MultiheadAttention parameters", "mha", 1200, _mha_params),
     Family(
         "linear-embedding",
         "Linear, Bilinear, Embedding parameters",
@@ -527,7 +527,7 @@ FAMILIES: tuple[Family, ...] = (
         _linear_embedding_params,
     ),
     Family("norm", "Normalization parameters", "norm", 1500, _norm_params),
-    Family("stack", "Stack of layers", "stack", 1200, _stack),
+    Family("stack", "Stack of layers", "stack", 1000, _stack),
 )
 
 
