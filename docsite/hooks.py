@@ -13,6 +13,9 @@
 - Each page's sitemap date is its last commit's (``docsite.lastmod``), not the build's.
 - The figures the blocks print inline become lazily loaded SVG files, one per theme
   (``docsite.figures.externalize``): lighter pages on a phone.
+- The Calculators page's torch-made cases go into the built site as
+  ``assets/calculator-cases.json`` (``docsite.calculator_cases``, computed once per build:
+  the page's block that prints their counts computed them already), for the browser tests.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from docsite.translations import check
 log = logging.getLogger("mkdocs.plugins.layerref")
 #: Where the figures of the pages go in the built site (``docsite.figures.externalize``).
 FIGURES_DIR = "assets/figures"
+CALCULATORS_PAGE = "calculators.md"
 _recorders: dict[str, tuple[warnings.catch_warnings, list[warnings.WarningMessage]]] = {}
 
 
@@ -93,6 +97,28 @@ def on_config(config):
     else:
         index_prose_only(search)
     return config
+
+
+_calculator_pages: set[str] = set()
+
+
+def on_files(files, config):
+    """Note whether the Calculators page is built (a test build of a few pages may lack it)."""
+    _calculator_pages.clear()
+    if files.get_file_from_path(CALCULATORS_PAGE) is not None:
+        _calculator_pages.add(CALCULATORS_PAGE)
+    return files
+
+
+def on_post_build(config) -> None:
+    """Write the calculators' cases beside the page that runs them."""
+    if not _calculator_pages:
+        return
+    from docsite.calculator_cases import CASES_FILE, to_json
+
+    target = Path(config.site_dir) / CASES_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(to_json(), encoding="utf-8")
 
 
 def on_env(env, config, files):

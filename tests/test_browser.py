@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from docsite.browser import (
 )
 from docsite.minisite import ROOT, SITE_DIR, TEST_SITE_URL
 from docsite.serve import serve, site_path
+from layerref import formulas as fm
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -214,6 +216,262 @@ def test_missing_url_shows_the_404_page_with_its_styles(desktop, base_url):
         "href"
     )
     assert page.evaluate(f"new URL({home!r}, location.href).href") == base_url
+
+
+# --- the Calculators page ---------------------------------------------------------
+
+# Runs every case of assets/calculator-cases.json (torch's answers, written by the build)
+# through the page's window.layerrefFormulas: per family, how many agree, and the first
+# disagreements. A case agrees when the function returns torch's result (an object may
+# hold more keys than torch's, e.g. a stack row's text) or throws where torch raised; for
+# a stack, the error must also name the layer torch refused.
+_RUN_EVERY_CASE = """
+async () => {
+  const response = await fetch(new URL("../assets/calculator-cases.json", location.href));
+  const data = await response.json();
+  const F = window.layerrefFormulas;
+  const matches = (expected, actual) => {
+    if (Array.isArray(expected)) {
+      return Array.isArray(actual) && expected.length === actual.length
+        && expected.every((e, i) => matches(e, actual[i]));
+    }
+    if (expected !== null && typeof expected === "object") {
+      return actual !== null && typeof actual === "object"
+        && Object.keys(expected).every((k) => k in actual && matches(expected[k], actual[k]));
+    }
+    return expected === actual;
+  };
+  const report = {torch: data.torch, families: {}, mismatches: []};
+  for (const family of data.families) {
+    let agreed = 0;
+    for (const c of family.cases) {
+      let result, error = null;
+      try {
+        result = F[c.fn](structuredClone(c.args));
+      } catch (thrown) {
+        error = thrown;
+      }
+      let problem = null;
+      if ("error" in c) {
+        if (error === null) problem = "returned " + JSON.stringify(result);
+        else if (!(error instanceof Error)) problem = "threw a non-Error " + String(error);
+        else if ("index" in c && (error.index ?? null) !== c.index) {
+          problem = "refused layer " + error.index + ": " + error.message;
+        }
+      } else if (error !== null) {
+        problem = "threw " + error.message;
+      } else if (!matches(c.expect, result)) {
+        problem = "returned " + JSON.stringify(result);
+      }
+      if (problem === null) agreed += 1;
+      else if (report.mismatches.length < 10) {
+        report.mismatches.push({family: family.key, case: c, javascript: problem});
+      }
+    }
+    report.families[family.key] = [agreed, family.cases.length];
+  }
+  return report;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def calculators(desktop, base_url):
+    """The Calculators page on a desktop, and its Visit (console errors, requests)."""
+    visit = Visit(desktop)
+    page = visit.open(base_url + "calculators/")
+    page.wait_for_function("document.querySelectorAll('.lr-calc').length >= 11")
+    return page, visit
+
+
+def test_calculators_agree_with_torch_on_every_case(calculators):
+    """100 % agreement with torch, through the page's own JavaScript in Chromium."""
+    page, visit = calculators
+    report = page.evaluate(_RUN_EVERY_CASE)
+    assert report["mismatches"] == [], json.dumps(report["mismatches"][:5], indent=1)
+    total = sum(count for _, count in report["families"].values())
+    assert all(agreed == count >= 1000 for agreed, count in report["families"].values())
+    # The page states the number, computed by the build: the same cases.
+    stated = page.locator("p", has_text="Verified against torch").first.inner_text()
+    assert f"on {total:,} configurations" in stated, stated
+    assert report["torch"].split("+")[0] in stated
+    assert visit.errors == [] and visit.external == [] and visit.failed == []
+
+
+def test_the_api_example_of_the_page(calculators):
+    page, _ = calculators
+    result = page.evaluate(
+        "layerrefFormulas.conv_output_shape("
+        "{input_size: [32, 32], kernel_size: 3, stride: 2, padding: 1})"
+    )
+    assert result == [16, 16]
+    message = page.evaluate(
+        "(() => { try { layerrefFormulas.rnn_params({mode: 'GRU', input_size: 3, "
+        "hidden_size: 4, proj_size: 2}); } catch (e) { return e.message; } })()"
+    )
+    assert message == "proj_size is only supported by LSTM, got mode='GRU'"
+
+
+def test_the_javascript_api_mirrors_layerref_formulas(calculators):
+    """Every function of layerref.formulas, under its name, with its parameters and defaults;
+    and the stack calculator's table of layers."""
+    page, _ = calculators
+    functions = {
+        name: function
+        for name, function in vars(fm).items()
+        if inspect.isfunction(function)
+        and function.__module__ == fm.__name__
+        and not name.startswith("_")
+    }
+    javascript = page.evaluate(
+        "Object.fromEntries(Object.entries(layerrefFormulas)"
+        ".filter(([, f]) => typeof f === 'function' && f.parameters)"
+        ".map(([name, f]) => [name, [f.parameters, f.defaults]]))"
+    )
+    assert sorted(javascript) == sorted(functions)
+    for name, function in functions.items():
+        parameters = inspect.signature(function).parameters
+        defaults = {
+            key: p.default
+            for key, p in parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }
+        assert javascript[name] == [list(parameters), defaults], name
+    layers = page.evaluate("layerrefFormulas.STACK_LAYERS")
+    assert layers == {
+        name: None if signature is None else [list(part) for part in signature]
+        for name, signature in fm.STACK_LAYERS.items()
+    }
+
+
+def _field(calculator, name: str):
+    """A calculator's field: its input and its error message slot, found by its label."""
+    wrapper = calculator.locator(".lr-calc__field").filter(
+        has=calculator.page.locator(f"[name={name}]")
+    )
+    return wrapper.locator(f"[name={name}]"), wrapper.locator(".lr-calc__error")
+
+
+def test_a_calculator_updates_as_the_reader_types(calculators):
+    page, _ = calculators
+    conv = page.locator("[data-calc=conv]")
+    output = conv.locator("output")
+    assert "(N, 16, 16, 16)" in output.inner_text()
+    stride, stride_error = _field(conv, "stride")
+    stride.fill("")
+    stride.press_sequentially("1")  # typing, key by key
+    assert "(N, 16, 32, 32)" in output.inner_text()
+    assert stride_error.inner_text() == ""
+    # An invalid value: the message appears next to its field, which is marked invalid.
+    kernel, kernel_error = _field(conv, "kernel_size")
+    kernel.fill("")
+    kernel.press_sequentially("40")
+    assert "too small" in _field(conv, "input_size")[1].inner_text()
+    kernel.fill("")
+    kernel.press_sequentially("0")
+    assert kernel_error.inner_text() == "kernel_size must be a positive int, got 0"
+    assert kernel.get_attribute("aria-invalid") == "true"
+    kernel.fill("3")
+    assert kernel_error.inner_text() == "" and kernel.get_attribute("aria-invalid") is None
+    # groups that do not divide the channels: torch's ValueError, by the groups field
+    groups, groups_error = _field(conv, "groups")
+    groups.fill("2")
+    assert groups_error.inner_text() == "in_channels=3 must be divisible by groups=2"
+    groups.fill("1")
+
+
+def test_transposed_convolution_finds_the_output_padding(calculators):
+    page, _ = calculators
+    convt = page.locator("[data-calc=conv-transpose]")
+    assert "output_padding=(1, 1)" in convt.locator("output").inner_text()  # 14 -> 28
+    target, _ = _field(convt, "target")
+    target.fill("27, 27")
+    assert "output_padding=(0, 0)" in convt.locator("output").inner_text()
+
+
+def test_stack_calculator_fills_the_question_mark_and_flags_the_first_bad_layer(calculators):
+    page, _ = calculators
+    stack = page.locator("[data-calc=stack]")
+    layers, layers_error = _field(stack, "layers")
+    shape, _ = _field(stack, "input_shape")
+    shape.fill("2, 3, 8, 8")
+    layers.fill("Conv2d(3, 8, 3), ReLU(), Flatten(), Linear(?, 10)")
+    rows = stack.locator("tbody tr")
+    assert rows.nth(4).inner_text().split("\t")[1:] == ["Linear(288, 10)", "(2, 10)", "2,890"]
+    assert "Total parameters 3,114" in stack.locator("output").inner_text()
+    layers.fill("Conv2d(3, 8, 3), Conv2d(4, 8, 3), Linear(?, 10)")
+    assert layers_error.inner_text().startswith("layer 2, Conv2d(4, 8, 3): expected input")
+    bad = stack.locator("tr.lr-calc__bad")
+    assert bad.count() == 1 and "Conv2d(4, 8, 3)" in bad.inner_text()
+    reason = stack.locator("tr.lr-calc__reason").inner_text()
+    assert "to have 4 channels, but got 8 channels instead" in reason
+    assert rows.nth(1).inner_text().split("\t")[2] == "(2, 8, 6, 6)"  # the layer before it
+
+
+def test_rnn_calculator_lists_parameters_that_add_up(calculators):
+    page, _ = calculators
+    rnn = page.locator("[data-calc=rnn]")
+    for mode, proj, bidirectional in (("LSTM", "5", True), ("GRU", None, False)):
+        rnn.locator("[name=mode]").select_option(mode)
+        if proj is not None:
+            rnn.locator("[name=proj_size]").fill(proj)
+        rnn.locator("[name=bidirectional]").set_checked(bidirectional)
+        counts = [
+            int(c.replace(",", "")) for c in rnn.locator("tbody td:last-child").all_inner_texts()
+        ]
+        total = rnn.locator(".lr-calc__result", has_text="Parameters").locator("strong")
+        assert sum(counts) == int(total.inner_text().replace(",", "")), (mode, counts)
+        assert len(counts) == 2 * (4 + (mode == "LSTM")) * (1 + bidirectional)  # 2 layers
+
+
+def test_calculators_are_labelled_and_keyboard_usable(calculators):
+    page, _ = calculators
+    unlabelled = page.evaluate(
+        "[...document.querySelectorAll('.lr-calc :is(input, select, textarea)')]"
+        ".filter(e => !document.querySelector(`label[for='${e.id}']`)).map(e => e.name)"
+    )
+    assert unlabelled == []
+    first = page.locator("[data-calc=mha] [name=embed_dim]")
+    first.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "num_heads"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("3")
+    mha_output = page.locator("[data-calc=mha] output")
+    error = page.locator("[data-calc=mha] .lr-calc__error").filter(has_text="divisible")
+    assert error.inner_text() == "embed_dim=16 must be divisible by num_heads=3"
+    page.keyboard.press("Backspace")
+    page.keyboard.type("2")
+    assert "1,088" in mha_output.inner_text()
+    # checkboxes toggle from the keyboard too
+    page.keyboard.press("Tab")  # kdim
+    page.keyboard.press("Tab")  # vdim
+    page.keyboard.press("Tab")  # bias
+    page.keyboard.press("Space")
+    assert "1,024" in mha_output.inner_text()  # 4 * 16 * 16, no biases
+
+
+def test_calculators_fit_a_phone_in_dark_mode(browser, built_site, base_url):
+    context = browser.new_context(**PHONE, color_scheme="dark")
+    serve_an_empty_search_index(context, built_site[1])
+    visit = Visit(context)
+    page = visit.open(base_url + "calculators/")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    stack = page.locator("[data-calc=stack]")
+    stack.locator("[name=layers]").fill(
+        "nn.Sequential(nn.Conv2d(3, 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1)), "
+        "nn.BatchNorm2d(64), nn.ReLU(inplace=True), nn.Flatten(), nn.Linear(12345, 10))"
+    )
+    assert stack.locator("tr.lr-calc__bad").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    # The text reads on the dark background: the theme's colours, not black on black.
+    colours = page.evaluate(
+        "[getComputedStyle(document.querySelector('.lr-calc textarea')).color,"
+        " getComputedStyle(document.querySelector('.lr-calc textarea')).backgroundColor]"
+    )
+    assert colours[0] != colours[1] and colours[1] != "rgb(255, 255, 255)"
+    assert visit.errors == []
+    context.close()
 
 
 # Last in this file: by now the page check, started in the background, is likely done.
