@@ -24,7 +24,6 @@ import logging
 import re
 import warnings
 from pathlib import Path
-from urllib.parse import urljoin
 
 from mkdocs.utils import get_relative_url
 
@@ -161,7 +160,7 @@ _SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog
 _NAMED_SEARCH_DIALOG = _SEARCH_DIALOG.replace('role="dialog"', 'role="dialog" aria-label="Search"')
 
 
-_ALTERNATE = re.compile(r'(<link rel="alternate" href=")([^"]*)(" hreflang=")')
+_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 
 
 def on_post_page(output: str, page, config) -> str:
@@ -173,10 +172,10 @@ def on_post_page(output: str, page, config) -> str:
         )
         return output
     output = output.replace(_SEARCH_DIALOG, _NAMED_SEARCH_DIALOG, 1)
-    if page.canonical_url:  # search engines want hreflang alternates as full addresses
-        output = _ALTERNATE.sub(
-            lambda m: f"{m[1]}{urljoin(page.canonical_url, m[2])}{m[3]}", output
-        )
+    # The hreflang alternates live in the sitemap (mkdocs-static-i18n writes them there, as
+    # full addresses). In the page's head, Material's script takes each one for a language
+    # root and fetches its sitemap.xml: a failed request per language on every page.
+    output = _ALTERNATE.sub("", output)
     figures = Path(config.site_dir) / FIGURES_DIR
 
     def save(name: str, svg: str) -> str:

@@ -74,6 +74,7 @@ def replace_pages(project: Path, pages: Mapping[str, str]) -> None:
     docs = project / "docs"
     for path in docs.rglob("*.md"):
         path.unlink()
+    pages = {"index.md": "# Home\n", **pages}  # every language needs a home page
     for name, text in pages.items():
         (docs / name).write_text(text, encoding="utf-8")
         for language in LANGUAGES:

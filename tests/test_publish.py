@@ -116,15 +116,16 @@ def test_an_invalid_workflow_is_rejected(tmp_path):
     assert _validate(broken).returncode != 0
 
 
-def test_every_chinese_page_says_its_language_and_names_both_editions(built_site):
-    """``<html lang="zh">`` and absolute ``hreflang`` alternates between each pair of pages."""
+def test_every_chinese_page_says_its_language_and_the_sitemap_pairs_the_editions(built_site):
+    """``<html lang="zh">`` on the Chinese pages; each sitemap entry names both editions as
+    hreflang alternates, by their full addresses."""
     _, site = built_site
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     for page in _nav_pages():
         path = _url(page).removeprefix(TEST_SITE_URL)
         english = (site / path / "index.html").read_text(encoding="utf-8")
         chinese = (site / "zh" / path / "index.html").read_text(encoding="utf-8")
         assert '<html lang="zh"' in chinese and '<html lang="en"' in english, page
-        for html in (english, chinese):
-            assert f'<link rel="alternate" href="{_url(page)}" hreflang="en">' in html, page
-            zh_url = TEST_SITE_URL + "zh/" + path
-            assert f'<link rel="alternate" href="{zh_url}" hreflang="zh">' in html, page
+        entry = sitemap[sitemap.index(f"<loc>{_url(page)}</loc>") :].split("</url>")[0]
+        for lang, url in (("en", _url(page)), ("zh", TEST_SITE_URL + "zh/" + path)):
+            assert f'hreflang="{lang}" href="{url}"' in entry, (page, entry)
