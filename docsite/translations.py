@@ -57,9 +57,15 @@ def code_without_comments(code: str) -> str:
 
 
 def _outside_fences(text: str) -> list[tuple[int, str]]:
-    """(line index, line) of every line not inside a fenced block."""
+    """(line index, line) of every line not inside a fenced block or the front matter."""
     kept, fence = [], ""
-    for index, line in enumerate(text.splitlines()):
+    lines = text.splitlines()
+    start = 0
+    if lines[:1] == ["---"] and "---" in lines[1:]:
+        start = lines.index("---", 1) + 1  # YAML front matter: configuration, not prose
+    for index, line in enumerate(lines):
+        if index < start:
+            continue
         match = _FENCE.match(line)
         if fence:
             if match and match[1][0] == fence[0] and len(match[1]) >= len(fence):
@@ -160,7 +166,7 @@ def untranslated_paragraphs(english: str, translated: str) -> list[str]:
         return {
             " ".join(b.split())
             for b in blocks
-            if len(b.strip()) >= 60 and not b.lstrip().startswith(("|", "#", "[[", "<"))
+            if len(b.strip()) >= 60 and not b.lstrip().startswith(("|", "#", "[[", "<", ":::"))
         }
 
     kept = paragraphs(translated)
