@@ -29,9 +29,10 @@ from mkdocs.utils import get_relative_url
 
 from docsite.figures import externalize
 from docsite.i18n import forget_outputs, remember_outputs
-from docsite.lastmod import last_commit_dates
+from docsite.lastmod import last_commit_date, last_commit_dates
 from docsite.links import expand_official_links
 from docsite.search import index_prose_only
+from docsite.serve import site_path
 from docsite.templates import COMPILED_TEMPLATES
 from docsite.translations import check
 
@@ -59,10 +60,18 @@ def on_pre_build(config) -> None:
         log.warning("markdown-exec changed (no _run_python): update docsite/i18n.py")
     if not _translation_pass(config):
         forget_outputs()
-    else:  # a page without its translation fails the build
-        for page, problems in check(Path(config.docs_dir)).items():
-            if any(problem.startswith("missing") for problem in problems):
-                log.warning("docs/%s is missing: every English page needs its translation", page)
+        return
+    # A translation's pass: the plugins that write site-wide files sit it out. (Here, not
+    # in on_config: removing an event while MkDocs runs that event's list skips the next.)
+    for name in _SITE_WIDE_PLUGINS:
+        plugin = config.plugins.get(name)
+        if plugin is not None:
+            for methods in config.plugins.events.values():
+                methods[:] = [m for m in methods if getattr(m, "__self__", None) is not plugin]
+    # A page without its translation fails the build.
+    for page, problems in check(Path(config.docs_dir)).items():
+        if any(problem.startswith("missing") for problem in problems):
+            log.warning("docs/%s is missing: every English page needs its translation", page)
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -79,15 +88,7 @@ _SITE_WIDE_PLUGINS = ("llmstxt",)
 
 
 def on_config(config):
-    """Index prose only; warn (failing a strict build) if Material's search plugin changed.
-    In a translation's pass, switch off the plugins that write site-wide files."""
-    if _translation_pass(config):
-        for name in _SITE_WIDE_PLUGINS:
-            plugin = config.plugins.get(name)
-            if plugin is None:
-                continue
-            for methods in config.plugins.events.values():
-                methods[:] = [m for m in methods if getattr(m, "__self__", None) is not plugin]
+    """Index prose only; warn (failing a strict build) if Material's search plugin changed."""
     search = config.plugins.get("material/search")
     if search is None or not search.config.enabled:
         return config  # no search index to build
@@ -130,8 +131,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     """Date the page, expand official-docs links and start recording warnings for it."""
     root = Path(config.config_file_path).resolve().parent
     source = Path(page.file.abs_src_path).relative_to(root).as_posix()
-    # Outside a git checkout (a test's copy), MkDocs' build date stays.
-    page.update_date = last_commit_dates(root).get(source, page.update_date)
+    # A page not committed yet takes the last commit's date (a build does not depend on
+    # the day it runs); outside a git checkout (a test's copy) MkDocs' build date stays.
+    page.update_date = (
+        last_commit_dates(root).get(source) or last_commit_date(root) or page.update_date
+    )
     recorder = warnings.catch_warnings(record=True)
     caught = recorder.__enter__()
     warnings.simplefilter("always")
@@ -161,6 +165,23 @@ _NAMED_SEARCH_DIALOG = _SEARCH_DIALOG.replace('role="dialog"', 'role="dialog" ar
 
 
 _ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    """The 404 page: no hreflang alternates (see on_post_page), and a language menu that
+    leads to each edition's home (mkdocs-static-i18n leaves the last page's links there)."""
+    if template_name != "404.html":
+        return output
+    root = site_path(config.site_url or "/")
+    i18n = config.plugins.get("i18n")
+    default = i18n.default_language if i18n is not None else "en"
+    output = _ALTERNATE.sub("", output)
+    return _LANGUAGE_LINK.sub(
+        lambda m: f"{m[1]}{root}{'' if m[3] == default else m[3] + '/'}{m[2]}{m[3]}", output
+    )
+
+
+_LANGUAGE_LINK = re.compile(r'(<a href=")[^"]*(" hreflang=")(\w+)(?=" class="md-select__link")')
 
 
 def on_post_page(output: str, page, config) -> str:

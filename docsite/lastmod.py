@@ -41,3 +41,21 @@ def last_commit_dates(root: Path) -> dict[str, str]:
         elif line:
             dates.setdefault(line, date)  # newest first: keep the first date seen
     return dates
+
+
+@cache
+def last_commit_date(root: Path) -> str | None:
+    """The date of the checkout's last commit (for a page not committed yet), or ``None``."""
+    try:
+        return (
+            subprocess.run(
+                ["git", "log", "-1", "--format=%cs"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+            or None
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
