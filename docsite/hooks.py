@@ -172,15 +172,21 @@ def on_post_template(output: str, template_name: str, config) -> str:
     leads to each edition's home (mkdocs-static-i18n leaves the last page's links there)."""
     if template_name != "404.html":
         return output
+    # A static host has one 404 page, at the root: the English one. (mkdocs-static-i18n
+    # renders one per language, each to the same file.)
+    if _translation_pass(config):
+        return _ENGLISH_404.get("html", output)
     root = site_path(config.site_url or "/")
     i18n = config.plugins.get("i18n")
     default = i18n.default_language if i18n is not None else "en"
     output = _ALTERNATE.sub("", output)
-    return _LANGUAGE_LINK.sub(
+    _ENGLISH_404["html"] = _LANGUAGE_LINK.sub(
         lambda m: f"{m[1]}{root}{'' if m[3] == default else m[3] + '/'}{m[2]}{m[3]}", output
     )
+    return _ENGLISH_404["html"]
 
 
+_ENGLISH_404: dict[str, str] = {}
 _LANGUAGE_LINK = re.compile(r'(<a href=")[^"]*(" hreflang=")(\w+)(?=" class="md-select__link")')
 
 
