@@ -227,7 +227,9 @@ def test_missing_url_shows_the_404_page_with_its_styles(desktop, base_url):
 # a stack, the error must also name the layer torch refused.
 _RUN_EVERY_CASE = """
 async () => {
-  const response = await fetch(new URL("../assets/calculator-cases.json", location.href));
+  // beside the page's calculators.js (assets/ at the site's root, for either language)
+  const script = [...document.scripts].find((s) => s.src.endsWith("/calculators.js"));
+  const response = await fetch(new URL("calculator-cases.json", script.src));
   const data = await response.json();
   const F = window.layerrefFormulas;
   const matches = (expected, actual) => {
@@ -241,7 +243,13 @@ async () => {
     }
     return expected === actual;
   };
-  const report = {torch: data.torch, families: {}, mismatches: []};
+  const report = {torch: data.torch, families: {}, mismatches: [], outcomes: 0};
+  // A digest of every result and message (FNV-1a), to compare the two languages' pages.
+  const digest = (text) => {
+    for (let i = 0; i < text.length; i++) {
+      report.outcomes = Math.imul(report.outcomes ^ text.charCodeAt(i), 16777619) >>> 0;
+    }
+  };
   for (const family of data.families) {
     let agreed = 0;
     for (const c of family.cases) {
@@ -251,6 +259,8 @@ async () => {
       } catch (thrown) {
         error = thrown;
       }
+      digest(error === null ? JSON.stringify(result) ?? "undefined"
+        : error.name + ": " + error.message + " @" + (error.arg ?? "") + "," + (error.index ?? ""));
       let problem = null;
       if ("error" in c) {
         if (error === null) problem = "returned " + JSON.stringify(result);
@@ -449,6 +459,243 @@ def test_calculators_are_labelled_and_keyboard_usable(calculators):
     page.keyboard.press("Tab")  # bias
     page.keyboard.press("Space")
     assert "1,024" in mha_output.inner_text()  # 4 * 16 * 16, no biases
+
+
+# --- the Calculators page in Chinese ----------------------------------------------------
+
+# Takes the page's calculators through many states (each layer kind, valid and invalid
+# values, a stack torch refuses in each way the calculator words) and returns every text
+# the forms showed on the way: labels, hints, options, results, tables and messages.
+_EVERY_STATE = """
+(steps) => {
+  const texts = new Set();
+  const collect = () => {
+    for (const root of document.querySelectorAll(".lr-calc")) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const text = walker.currentNode.textContent.trim();
+        if (text) texts.add(text);
+      }
+    }
+  };
+  const set = (calc, name, value) => {
+    const input = document.querySelector(`[data-calc=${calc}] [name=${name}]`);
+    if (input.type === "checkbox") input.checked = value;
+    else input.value = value;
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+    input.dispatchEvent(new Event("change", {bubbles: true}));
+  };
+  collect();
+  for (const root of document.querySelectorAll(".lr-calc")) {
+    for (const select of root.querySelectorAll("select")) {
+      const initial = select.value;
+      for (const option of select.options) {
+        set(root.dataset.calc, select.name, option.value);
+        collect();
+      }
+      set(root.dataset.calc, select.name, initial);
+    }
+  }
+  for (const [calc, name, value] of steps) {
+    set(calc, name, value);
+    collect();
+  }
+  return [...texts];
+}
+"""
+
+_STATES = [
+    ("conv", "stride", "1"),
+    ("conv", "padding", "same"),
+    ("conv", "padding", "valid"),
+    ("conv", "padding", "1"),
+    ("conv", "stride", "2"),
+    ("conv", "input_size", ""),  # a parse message
+    ("conv", "input_size", "32, y"),
+    ("conv", "input_size", "32"),  # one size for 2d
+    ("conv", "input_size", "32, 32"),
+    ("conv", "kernel_size", "0"),  # torch's wording
+    ("conv", "kernel_size", "3"),
+    ("conv", "bias", False),
+    ("conv", "bias", True),
+    ("conv-transpose", "target", "100, 100"),  # no output_padding reaches it
+    ("conv-transpose", "target", "28, 28, 28"),
+    ("conv-transpose", "target", "28, 28"),
+    ("pool", "kind", "avg"),
+    ("pool", "dims", "3"),
+    ("pool", "input_size", "2, 2, 2"),
+    ("pool", "kernel_size", "3"),  # AvgPool3d refuses the small input
+    ("pool", "kind", "max"),
+    ("pool", "dims", "2"),
+    ("pool", "input_size", "1, 1"),
+    ("pool", "kernel_size", "2"),
+    ("pool", "ceil_mode", True),  # the other ceil_mode is an error
+    ("pool", "input_size", "5, 5"),
+    ("pool", "ceil_mode", False),
+    ("adaptive", "output_size", "3, y"),
+    ("adaptive", "dims", "1"),
+    ("adaptive", "input_size", "100"),
+    ("adaptive", "output_size", "70"),  # more bins than shown
+    ("adaptive", "dims", "2"),
+    ("adaptive", "input_size", "10, 7"),
+    ("adaptive", "output_size", "3, None"),
+    ("interpolate", "scale_factor", ""),
+    ("interpolate", "scale_factor", "1.5, x"),
+    ("interpolate", "scale_factor", "1.5"),
+    ("interpolate", "recompute_scale_factor", "True"),
+    ("interpolate", "recompute_scale_factor", "None"),
+    ("rnn", "batch", ""),
+    ("rnn", "batch", "3"),
+    ("rnn", "bidirectional", True),
+    ("rnn", "bidirectional", False),
+    ("mha", "kdim", "8"),
+    ("mha", "kdim", ""),
+    ("norm", "kind", "instance"),
+    ("norm", "kind", "batch"),
+    ("stack", "layers", "Conv2d(3, 8, 3), Conv2d(4, 8, 3), Linear(?, 10)"),
+    ("stack", "layers", "Conv2d(3, 8, 3) ReLU()"),
+    ("stack", "layers", "Conv2d(3, 8, 3), ReLU("),
+    ("stack", "layers", "Conv2d(3, 8, 3), ReLU() +"),
+    ("stack", "layers", ""),
+    ("stack", "layers", "Sequential(a=ReLU())"),
+    ("stack", "layers", "3, ReLU()"),
+    ("stack", "layers", "Conv(3, 8, 3)"),
+    ("stack", "layers", "Qwertz()"),
+    ("stack", "layers", "Conv2d(3, 8, x)"),
+    ("stack", "layers", "Linear(3, ?)"),
+    ("stack", "layers", "Flatten(?)"),
+    ("stack", "layers", "MaxPool2d(2, return_indices=True)"),
+    ("stack", "layers", "Conv2d(3, 8, 3, padding_mode='reflect')"),
+    ("stack", "layers", "ReLU(), Embedding(10, 3)"),
+    ("stack", "input_shape", "1, 1, 2, 2, 2"),
+    ("stack", "layers", "AvgPool3d(3)"),
+    ("stack", "input_shape", "1, 3, 28, 28"),
+    ("stack", "layers", "Conv2d(3, 8, 3), ReLU(), Flatten(), Linear(?, 10)"),
+]
+
+# A text of the table (English or Chinese, "{name}" for a value) as a pattern: found
+# anywhere in a text the page shows, but a word only as a whole word ("Layer", not the
+# start of "LayerNorm").
+_TEXT_PATTERN = r"""
+(text) => {
+  text = text.trim();
+  let source = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  source = source.replace(/\\\{\w+\\\}/g, "[^]*?");
+  if (/^\w/.test(text)) source = "\\b" + source;
+  if (/\w$/.test(text)) source = source + "\\b";
+  return source;
+}
+"""
+
+
+def _texts_found(page, texts: list[str], shown: list[str]) -> list[str]:
+    """Which of `texts` (with "{name}" placeholders) the page showed in one of `shown`."""
+    return page.evaluate(
+        f"([texts, shown]) => {{ const pattern = {_TEXT_PATTERN};"
+        " return texts.filter((text) => { const re = new RegExp(pattern(text));"
+        " return shown.some((s) => re.test(s)); }); }",
+        [texts, shown],
+    )
+
+
+@pytest.fixture(scope="module")
+def calculators_zh(desktop, base_url):
+    """The Chinese Calculators page on a desktop, and its Visit."""
+    visit = Visit(desktop)
+    page = visit.open(base_url + "zh/calculators/")
+    page.wait_for_function("document.querySelectorAll('.lr-calc').length >= 11")
+    return page, visit
+
+
+def test_calculators_show_chinese_results_as_the_reader_types_on_the_chinese_page(
+    calculators_zh,
+):
+    page, visit = calculators_zh
+    assert page.evaluate("document.documentElement.lang") == "zh"
+    conv = page.locator("[data-calc=conv]")
+    labels = conv.locator("label").all_inner_texts()
+    assert labels[:2] == ["维数", "输入大小"] and "kernel_size" in labels and "bias" in labels
+    assert "空间尺寸：L、H×W 或 D×H×W" in conv.locator(".lr-calc__hint").all_inner_texts()
+    output = conv.locator("output")
+    text = output.inner_text()
+    assert "输出形状 (N, 16, 16, 16)" in text
+    assert "可学习参数 448 = 权重 (16, 3, 3, 3) + 偏置 (16,)" in text
+    assert "各维度" in text and "⌊(32 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 16" in text
+    stride, stride_error = _field(conv, "stride")
+    stride.fill("")
+    stride.press_sequentially("1")  # typing, key by key
+    assert "输出形状 (N, 16, 32, 32)" in output.inner_text()
+    assert "⌊(32 + 2·1 − 1·(3 − 1) − 1) / 1⌋ + 1 = 32" in output.inner_text()
+    assert stride_error.inner_text() == ""
+    padding, _ = _field(conv, "padding")
+    padding.fill("same")
+    assert "padding='same'：输出保持输入的大小" in output.inner_text()
+    padding.fill("1")
+    # What the reader wrote, in Chinese; what torch refuses, in torch's words.
+    kernel, kernel_error = _field(conv, "kernel_size")
+    kernel.fill("")
+    assert kernel_error.inner_text() == "请写一个整数，或每个维度一个：3 或 3, 5"
+    kernel.press_sequentially("0")
+    assert kernel_error.inner_text() == "kernel_size must be a positive int, got 0"
+    kernel.fill("3")
+    size, size_error = _field(conv, "input_size")
+    size.fill("32")
+    assert size_error.inner_text() == "请给出 2 个空间尺寸，对应 2d（不含批次维度和通道维度）"
+    size.fill("32, 32")
+    groups, groups_error = _field(conv, "groups")
+    groups.fill("2")
+    assert groups_error.inner_text() == "in_channels=3 must be divisible by groups=2"
+    groups.fill("1")
+    assert "输出形状 (N, 16, 32, 32)" in output.inner_text()
+    # A stack torch refuses: the layer named in Chinese, torch's reason as torch gives it.
+    stack = page.locator("[data-calc=stack]")
+    layers, layers_error = _field(stack, "layers")
+    layers.fill("Conv2d(3, 8, 3), Conv2d(4, 8, 3), Linear(?, 10)")
+    assert layers_error.inner_text().startswith("第 2 层 Conv2d(4, 8, 3)：expected input")
+    assert stack.locator("thead th").all_inner_texts() == ["序号", "层", "输出形状", "参数个数"]
+    assert "✗ 被拒绝" in stack.locator("tr.lr-calc__bad").inner_text()
+    assert visit.errors == [] and visit.failed == [] and visit.external == []
+
+
+def _every_state(desktop, url: str) -> tuple[dict[str, str], list[str], dict[str, list[str]]]:
+    """A fresh Calculators page's table of texts, every text it shows through _STATES, and
+    which texts of the table (English, Chinese) were among them."""
+    visit = Visit(desktop)
+    page = visit.open(url)
+    page.wait_for_function("document.querySelectorAll('.lr-calc').length >= 11")
+    table = page.evaluate("window.layerrefCalculatorTexts")
+    shown = page.evaluate(_EVERY_STATE, _STATES)
+    found = {
+        "english": _texts_found(page, list(table), shown),
+        "chinese": _texts_found(page, list(table.values()), shown),
+    }
+    assert visit.errors == [] and visit.failed == [] and visit.external == []
+    page.close()
+    return table, shown, found
+
+
+def test_calculators_leave_no_english_text_on_the_chinese_page(desktop, base_url):
+    """Every text of the table shows in Chinese on the Chinese page, none in English; the
+    English page still shows every one in English, and no Chinese."""
+    table, shown, found = _every_state(desktop, base_url + "zh/calculators/")
+    assert len(table) >= 60 and all(english != chinese for english, chinese in table.items())
+    assert found["english"] == []  # no English text of the table left
+    assert sorted(found["chinese"]) == sorted(table.values())  # each one shown, in Chinese
+
+    same_table, shown, found = _every_state(desktop, base_url + "calculators/")
+    assert same_table == table
+    assert sorted(found["english"]) == sorted(table)
+    assert [text for text in shown if any("\u4e00" <= c <= "\u9fff" for c in text)] == []
+
+
+def test_calculators_compute_the_same_in_both_languages(calculators, calculators_zh):
+    """window.layerrefFormulas on the Chinese page: every torch-made case agrees, with the
+    same results and the same (English, torch-worded) messages as on the English page."""
+    english = calculators[0].evaluate(_RUN_EVERY_CASE)
+    chinese = calculators_zh[0].evaluate(_RUN_EVERY_CASE)
+    assert chinese["mismatches"] == [], json.dumps(chinese["mismatches"][:5], indent=1)
+    assert chinese["families"] == english["families"]
+    assert chinese["outcomes"] == english["outcomes"]
 
 
 def test_calculators_fit_a_phone_in_dark_mode(browser, built_site, base_url):

@@ -1462,19 +1462,201 @@
   const F = api;
   let uid = 0;
 
+  // --- the forms' texts in the page's language ----------------------------------------
+  //
+  // The forms are written in English; on the Chinese page (<html lang="zh">) t() gives
+  // each text's Chinese from ZH, keyed by the English. "{name}" marks a value filled in.
+  // Only the forms' own texts are here: the messages of window.layerrefFormulas that say
+  // what torch (or layerref.formulas in Python) refuses stay as torch words them, in both
+  // languages, so a reader can search them; ERROR_PHRASES lists the few phrases of those
+  // messages that are the calculators' own (how they read a stack), translated for display.
+
+  const ZH = {
+    // field labels
+    "Dimensions": "维数",
+    "Input size": "输入大小",
+    "Input size (H, W)": "输入大小（H, W）",
+    "Channels C": "通道数 C",
+    "Target size (optional)": "目标大小（可选）",
+    "Layer": "层",
+    "Given": "给定",
+    "Sequence length L": "序列长度 L",
+    "Batch N": "批大小 N",
+    "Layers, as in Python": "各层，按 Python 的写法",
+    "Input shape (batch included)": "输入形状（含批次维度）",
+    // hints
+    "spatial: L, H×W or D×H×W": "空间尺寸：L、H×W 或 D×H×W",
+    "int, tuple, same or valid": "int、tuple、same 或 valid",
+    "spatial sizes": "空间尺寸",
+    "spatial sizes (1 to 3)": "空间尺寸（1 到 3 个）",
+    "which output_padding reaches it?": "哪个 output_padding 能得到它？",
+    "empty: kernel_size": "留空：等于 kernel_size",
+    "int, tuple; None keeps a size (2d, 3d)": "int 或 tuple；None 保持该维度的大小（2d、3d）",
+    "empty: unbatched": "留空：不带批次维度",
+    "empty: embed_dim": "留空：等于 embed_dim",
+    "? = the input size, filled in (in_features, in_channels, num_features, normalized_shape)":
+      "? = 输入的大小，自动填入（in_features、in_channels、num_features、normalized_shape）",
+    // results
+    "Output shape": "输出形状",
+    "Per dimension": "各维度",
+    "Parameters": "可学习参数",
+    "Total parameters": "参数总数",
+    "Blocks L": "块数 L",
+    "Scale the kernel uses": "插值核所用的缩放比例",
+    "Input": "输入",
+    "With ceil_mode={value}": "ceil_mode={value} 时",
+    "To reach {shape}": "要得到 {shape}",
+    "Dimension {j} (input {size} → {out}):": "第 {j} 维（输入 {size} → {out}）：",
+    "… {count} more": "… 还有 {count} 个",
+    " = weight {shape}": " = 权重 {shape}",
+    " + bias {shape}": " + 偏置 {shape}",
+    "{padding}: the output keeps the input's size": "{padding}：输出保持输入的大小",
+    "{padding}: no padding": "{padding}：不填充",
+    "no output_padding does: it would have to be {needed}, each in 0 … max(stride, dilation) − 1; change stride, padding or kernel_size":
+      "没有哪个 output_padding 能做到：它得是 {needed}，而每一项只能取 0 … max(stride, dilation) − 1；请改变 stride、padding 或 kernel_size",
+    "an error ({message})": "报错（{message}）",
+    " ({name} has no weights)": "（{name} 没有权重）",
+    " (output / input: recomputed)": "（输出 / 输入：重新计算）",
+    " (the scale_factor as given)": "（即给定的 scale_factor）",
+    " (num_heads splits embed_dim: head size {size}; it adds no parameters)":
+      "（num_heads 只是把 embed_dim 拆分开：每个头的大小为 {size}；它不增加参数）",
+    "Buffers, not parameters: running_mean and running_var ({count} each, with track_running_stats), num_batches_tracked.":
+      "缓冲区（buffer），不是可学习参数：running_mean 和 running_var（track_running_stats 时各 {count} 个），以及 num_batches_tracked。",
+    "InstanceNorm's affine defaults to False: nn.InstanceNorm2d({count}) has no parameters unless affine=True.":
+      "InstanceNorm 的 affine 默认为 False：除非 affine=True，nn.InstanceNorm2d({count}) 没有可学习参数。",
+    // table headers and cells
+    "Output": "输出",
+    "Window": "窗口",
+    "Size": "大小",
+    "Parameter": "参数",
+    "Shape": "形状",
+    "Count": "个数",
+    "#": "序号",
+    "Param #": "参数个数",
+    "✗ refused": "✗ 被拒绝",
+    // what the forms say about what the reader wrote
+    "write a whole number, or one per dimension: 3 or 3, 5": "请写一个整数，或每个维度一个：3 或 3, 5",
+    "write whole numbers separated by commas, not {text}": "请写以逗号分隔的整数，而不是 {text}",
+    "write whole numbers separated by commas (or None), not {text}":
+      "请写以逗号分隔的整数（或 None），而不是 {text}",
+    "write a number, or one per dimension: 2 or 1.5, 2": "请写一个数，或每个维度一个：2 或 1.5, 2",
+    "write numbers separated by commas, not {text}": "请写以逗号分隔的数，而不是 {text}",
+    "give {dims} spatial size for {dims}d (batch and channels excluded)":
+      "请给出 {dims} 个空间尺寸，对应 {dims}d（不含批次维度和通道维度）",
+    "give {dims} spatial sizes for {dims}d (batch and channels excluded)":
+      "请给出 {dims} 个空间尺寸，对应 {dims}d（不含批次维度和通道维度）",
+    "give {dims} target sizes": "请给出 {dims} 个目标尺寸",
+    // the calculators' own phrases inside layerrefFormulas' messages (ERROR_PHRASES)
+    "layer {index}, {layer}: {detail}": "第 {index} 层 {layer}：{detail}",
+    "cannot read the layers: {detail}": "无法读取这些层：{detail}",
+    "{detail} (a comma missing?)": "{detail}（是不是少了逗号？）",
+    "unexpected end of the text": "文本意外结束",
+    "no layers: write e.g. Linear(4, 2), ReLU()": "没有层：请写出各层，例如 Linear(4, 2), ReLU()",
+    "Sequential takes the layers as positional arguments": "Sequential 的各层要作为位置参数给出",
+    "expected a layer such as Linear(4, 2)": "这里应当是一个层，例如 Linear(4, 2)",
+    "name '{name}' is not a layer the calculator knows": "计算器不认识名为 '{name}' 的层",
+    "name '{name}' is not a layer the calculator knows (did you mean {close}?)":
+      "计算器不认识名为 '{name}' 的层（是不是想写 {close}？）",
+    "arguments must be literals (numbers, strings, tuples, True/False/None) or ?, got {detail}":
+      "参数必须是字面量（数、字符串、元组、True/False/None）或 ?，这里却是 {detail}",
+    "? stands for the input size, which is {layer}'s {arg}, not {other}":
+      "? 代表输入的大小，即 {layer} 的 {arg}，而不是 {other}",
+    "? stands for the input size, which {layer} does not take": "? 代表输入的大小，而 {layer} 不接受它",
+    "return_indices=True returns a tuple: not modelled in a stack":
+      "return_indices=True 时返回一个元组：层的堆叠不支持这种情况",
+    "padding_mode={mode} is not modelled by the calculator (only 'zeros')":
+      "计算器不支持 padding_mode={mode}（只支持 'zeros'）",
+    "{detail} (only a stack's first layer gets the integer input)":
+      "{detail}（只有堆叠的第一层得到整数输入）",
+    "{detail} ({layer} checks this, padding or not)": "{detail}（{layer} 会检查这一点，无论有没有填充）",
+  };
+
+  /** The phrases of layerrefFormulas' messages that are the calculators' own (see ZH). */
+  const ERROR_PHRASES = [
+    "cannot read the layers: {detail}",
+    "{detail} (a comma missing?)",
+    "unexpected end of the text",
+    "no layers: write e.g. Linear(4, 2), ReLU()",
+    "Sequential takes the layers as positional arguments",
+    "expected a layer such as Linear(4, 2)",
+    "name '{name}' is not a layer the calculator knows",
+    "name '{name}' is not a layer the calculator knows (did you mean {close}?)",
+    "arguments must be literals (numbers, strings, tuples, True/False/None) or ?, got {detail}",
+    "? stands for the input size, which is {layer}'s {arg}, not {other}",
+    "? stands for the input size, which {layer} does not take",
+    "return_indices=True returns a tuple: not modelled in a stack",
+    "padding_mode={mode} is not modelled by the calculator (only 'zeros')",
+    "{detail} (only a stack's first layer gets the integer input)",
+    "{detail} ({layer} checks this, padding or not)",
+  ];
+
+  function chinese() {
+    return /^zh\b/i.test(document.documentElement.lang || "");
+  }
+
+  /** `text` (English, with "{name}" for each value in `values`) in the page's language. */
+  function t(text, values) {
+    const template = chinese() && Object.prototype.hasOwnProperty.call(ZH, text) ? ZH[text] : text;
+    if (!values) return template;
+    return template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+  }
+
+  /** A pattern reading `phrase`'s values back from a message ({detail}: the longest run). */
+  function phrasePattern(phrase) {
+    let source = "";
+    let last = 0;
+    phrase.replace(/\{(\w+)\}/g, (whole, key, at) => {
+      source += phrase.slice(last, at).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      source += key === "detail" ? "(?<detail>[^]*)" : "(?<" + key + ">[^]*?)";
+      last = at + whole.length;
+      return whole;
+    });
+    source += phrase.slice(last).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp("^" + source + "$");
+  }
+
+  const ERROR_PATTERNS = ERROR_PHRASES.map((phrase) => [phrase, phrasePattern(phrase)]);
+
+  /** A layerrefFormulas message for the page: its calculator phrases translated, torch's kept. */
+  function localMessage(message) {
+    if (!chinese()) return message;
+    for (const [phrase, pattern] of ERROR_PATTERNS) {
+      const match = pattern.exec(message);
+      if (!match) continue;
+      const values = Object.assign({}, match.groups);
+      if ("detail" in values) values.detail = localMessage(values.detail);
+      return t(phrase, values);
+    }
+    return message;
+  }
+
+  /** What a form shows for an error: a stack's layer named in the page's language. */
+  function errorText(error) {
+    if (!chinese()) return error.message;
+    if (error instanceof StackError && error.index !== null) {
+      return t("layer {index}, {layer}: {detail}", {
+        index: error.index + 1, layer: error.layer, detail: localMessage(error.reason),
+      });
+    }
+    return localMessage(error.message);
+  }
+
+  // The table, for the tests (that no English text of it is left on the Chinese page).
+  window.layerrefCalculatorTexts = Object.freeze(Object.assign({}, ZH));
+
   /** Read "3", "3, 5", "(3, 5)" or "[3, 5]" as an int or a list of ints. */
   function parseInts(text, { allowNone = false, keywords = [] } = {}) {
-    const t = text.trim().replace(/^[([]|[)\]]$/g, "").trim();
-    if (keywords.includes(t.replace(/['"]/g, ""))) return t.replace(/['"]/g, "");
-    if (t === "") throw new Error("write a whole number, or one per dimension: 3 or 3, 5");
-    const parts = t.split(/\s*[,x×\s]\s*/).filter((p) => p !== "");
+    const trimmed = text.trim().replace(/^[([]|[)\]]$/g, "").trim();
+    if (keywords.includes(trimmed.replace(/['"]/g, ""))) return trimmed.replace(/['"]/g, "");
+    if (trimmed === "") throw new Error(t("write a whole number, or one per dimension: 3 or 3, 5"));
+    const parts = trimmed.split(/\s*[,x×\s]\s*/).filter((p) => p !== "");
     const values = parts.map((p) => {
       if (allowNone && /^(None|none|-)$/.test(p)) return null;
       if (!/^-?\d+$/.test(p)) {
-        throw new Error(
-          "write whole numbers separated by commas" + (allowNone ? " (or None)" : "") +
-            ", not " + JSON.stringify(p)
-        );
+        const message = allowNone
+          ? "write whole numbers separated by commas (or None), not {text}"
+          : "write whole numbers separated by commas, not {text}";
+        throw new Error(t(message, { text: JSON.stringify(p) }));
       }
       return Number(p);
     });
@@ -1482,12 +1664,12 @@
   }
 
   function parseNumbers(text) {
-    const t = text.trim().replace(/^[([]|[)\]]$/g, "").trim();
-    const parts = t.split(/\s*[,\s]\s*/).filter((p) => p !== "");
-    if (!parts.length) throw new Error("write a number, or one per dimension: 2 or 1.5, 2");
+    const trimmed = text.trim().replace(/^[([]|[)\]]$/g, "").trim();
+    const parts = trimmed.split(/\s*[,\s]\s*/).filter((p) => p !== "");
+    if (!parts.length) throw new Error(t("write a number, or one per dimension: 2 or 1.5, 2"));
     const values = parts.map((p) => {
       if (!/^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(p)) {
-        throw new Error("write numbers separated by commas, not " + JSON.stringify(p));
+        throw new Error(t("write numbers separated by commas, not {text}", { text: JSON.stringify(p) }));
       }
       return Number(p);
     });
@@ -1557,8 +1739,8 @@
         input.value = field.value;
       }
       input.setAttribute("aria-describedby", errorId + (field.hint ? " " + id + "-hint" : ""));
-      const label = el("label", { for: id }, field.label);
-      const hint = field.hint ? el("span", { class: "lr-calc__hint", id: id + "-hint" }, field.hint) : null;
+      const label = el("label", { for: id }, t(field.label));
+      const hint = field.hint ? el("span", { class: "lr-calc__hint", id: id + "-hint" }, t(field.hint)) : null;
       const error = el("span", { class: "lr-calc__error", id: errorId, "aria-live": "polite" });
       const wrapper = el(
         "div",
@@ -1608,10 +1790,10 @@
           ? fields[error.arg]
           : fields[spec.errorField && spec.errorField(error)];
         if (target) {
-          target.error.textContent = error.message;
+          target.error.textContent = errorText(error);
           target.input.setAttribute("aria-invalid", "true");
         } else {
-          general.textContent = error.message;
+          general.textContent = errorText(error);
         }
         output.replaceChildren(...(spec.partial ? spec.partial(error) : []));
       }
@@ -1638,7 +1820,12 @@
   }
 
   function resultLine(label, ...value) {
-    return el("div", { class: "lr-calc__result" }, el("span", { class: "lr-calc__label" }, label), " ", ...value);
+    return el("div", { class: "lr-calc__result" }, el("span", { class: "lr-calc__label" }, t(label)), " ", ...value);
+  }
+
+  /** " = weight (shape) + bias (shape)" in the page's language; `bias` null: none. */
+  function weightAndBias(weight, bias) {
+    return t(" = weight {shape}", { shape: fmtShape(weight) }) + (bias ? t(" + bias {shape}", { shape: fmtShape(bias) }) : "");
   }
 
   /** One line per spatial dimension. */
@@ -1647,7 +1834,7 @@
   }
 
   function table(headers, rows, rowClass) {
-    const head = el("tr", {}, ...headers.map((h) => el("th", { scope: "col" }, h)));
+    const head = el("tr", {}, ...headers.map((h) => el("th", { scope: "col" }, t(h))));
     const body = rows.map((cells, i) => el("tr", { class: rowClass ? rowClass(i) : null }, ...cells.map((c) => el("td", {}, c))));
     return el("div", { class: "lr-calc__table" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...body)));
   }
@@ -1663,7 +1850,10 @@
     const dims = Number(values.dims);
     const size = Array.isArray(values.input_size) ? values.input_size : [values.input_size];
     if (size.length !== dims) {
-      throw argError("input_size", "give " + dims + " spatial size" + (dims > 1 ? "s" : "") + " for " + dims + "d (batch and channels excluded)");
+      const message = dims > 1
+        ? "give {dims} spatial sizes for {dims}d (batch and channels excluded)"
+        : "give {dims} spatial size for {dims}d (batch and channels excluded)";
+      throw argError("input_size", t(message, { dims: dims }));
     }
     return size;
   }
@@ -1691,7 +1881,7 @@
           const out = F.conv_output_shape({ input_size: size, kernel_size: v.kernel_size, stride: v.stride, padding: v.padding, dilation: v.dilation });
           const k = perDim(v.kernel_size, dims);
           const formula = typeof v.padding === "string"
-            ? "padding=" + pyRepr(v.padding) + (v.padding === "same" ? ": the output keeps the input's size" : ": no padding")
+            ? t(v.padding === "same" ? "{padding}: the output keeps the input's size" : "{padding}: no padding", { padding: "padding=" + pyRepr(v.padding) })
             : steps(size.map((i, j) => {
                 const p = perDim(v.padding, dims)[j], d = perDim(v.dilation, dims)[j], s = perDim(v.stride, dims)[j];
                 return "⌊(" + i + " + 2·" + p + " − " + d + "·(" + k[j] + " − 1) − 1) / " + s + "⌋ + 1 = " + out[j];
@@ -1700,7 +1890,7 @@
           return [
             resultLine("Output shape", code(fmtShape(["N", v.out_channels, ...out]))),
             resultLine("Per dimension", formula),
-            resultLine("Parameters", el("strong", {}, fmtInt(params)), " = weight " + fmtShape(weight) + (v.bias ? " + bias (" + v.out_channels + ",)" : "")),
+            resultLine("Parameters", el("strong", {}, fmtInt(params)), weightAndBias(weight, v.bias ? [v.out_channels] : null)),
           ];
         },
       });
@@ -1734,18 +1924,18 @@
           const lines = [
             resultLine("Output shape", code(fmtShape(["N", v.out_channels, ...out]))),
             resultLine("Per dimension", formula),
-            resultLine("Parameters", el("strong", {}, fmtInt(params)), " = weight " + fmtShape([v.in_channels, v.out_channels / v.groups, ...k]) + (v.bias ? " + bias (" + v.out_channels + ",)" : "")),
+            resultLine("Parameters", el("strong", {}, fmtInt(params)), weightAndBias([v.in_channels, v.out_channels / v.groups, ...k], v.bias ? [v.out_channels] : null)),
           ];
           if (v.target !== null) {
             const target = perDim(v.target, dims);
-            if (target.length !== dims) throw argError("target", "give " + dims + " target sizes");
+            if (target.length !== dims) throw argError("target", t("give {dims} target sizes", { dims: dims }));
             const needed = size.map((i, j) => target[j] - ((i - 1) * s[j] - 2 * p[j] + d[j] * (k[j] - 1) + 1));
             const ok = needed.every((n, j) => n >= 0 && n < Math.max(s[j], d[j]));
             lines.push(resultLine(
-              "To reach " + fmtShape(target),
+              t("To reach {shape}", { shape: fmtShape(target) }),
               ok
                 ? el("span", {}, "output_padding=", code(pyRepr(needed.length === 1 ? needed[0] : needed)))
-                : el("span", {}, "no output_padding does: it would have to be " + pyRepr(needed) + ", each in 0 … max(stride, dilation) − 1; change stride, padding or kernel_size")
+                : el("span", {}, t("no output_padding does: it would have to be {needed}, each in 0 … max(stride, dilation) − 1; change stride, padding or kernel_size", { needed: pyRepr(needed) }))
             ));
           }
           return lines;
@@ -1776,7 +1966,10 @@
           if (v.kind !== "max" && dims === 3) {
             const k = perDim(v.kernel_size, 3);
             if (size.some((i, j) => i < k[j])) {
-              throw argError("input_size", "input image " + fmtShape(size) + " smaller than kernel size " + fmtShape(k) + " (" + (v.kind === "avg" ? "AvgPool3d" : "LPPool3d") + " checks this, padding or not)");
+              throw argError("input_size", t("{detail} ({layer} checks this, padding or not)", {
+                detail: "input image " + fmtShape(size) + " smaller than kernel size " + fmtShape(k),
+                layer: v.kind === "avg" ? "AvgPool3d" : "LPPool3d",
+              }));
             }
           }
           const out = F.pool_output_shape(Object.assign({}, args, { ceil_mode: v.ceil_mode }));
@@ -1784,14 +1977,14 @@
             try {
               return fmtShape(F.pool_output_shape(Object.assign({}, args, { ceil_mode: !v.ceil_mode })));
             } catch (error) {
-              return "an error (" + error.message + ")";
+              return t("an error ({message})", { message: errorText(error) });
             }
           })();
           const name = { max: "MaxPool", avg: "AvgPool", lp: "LPPool" }[v.kind] + dims + "d";
           return [
             resultLine("Output shape", code(fmtShape(["N", "C", ...out]))),
-            resultLine("With ceil_mode=" + (v.ceil_mode ? "False" : "True"), code(other)),
-            resultLine("Parameters", el("strong", {}, "0"), " (" + name + " has no weights)"),
+            resultLine(t("With ceil_mode={value}", { value: v.ceil_mode ? "False" : "True" }), code(other)),
+            resultLine("Parameters", el("strong", {}, "0"), t(" ({name} has no weights)", { name: name })),
           ];
         },
       });
@@ -1812,12 +2005,12 @@
           const nodes = [resultLine("Output shape", code(fmtShape(["N", "C", ...out])))];
           bins.forEach((dimBins, j) => {
             const shown = dimBins.slice(0, 64);
-            nodes.push(el("p", { class: "lr-calc__label" }, "Dimension " + (j + 1) + " (input " + size[j] + " → " + dimBins.length + "):"));
+            nodes.push(el("p", { class: "lr-calc__label" }, t("Dimension {j} (input {size} → {out}):", { j: j + 1, size: size[j], out: dimBins.length })));
             nodes.push(table(
               ["Output", "Window", "Size"],
               shown.map(([a, b], i) => [String(i), "[" + a + ", " + b + ")", String(b - a)])
             ));
-            if (dimBins.length > shown.length) nodes.push(el("p", {}, "… " + (dimBins.length - shown.length) + " more"));
+            if (dimBins.length > shown.length) nodes.push(el("p", {}, t("… {count} more", { count: dimBins.length - shown.length })));
           });
           return nodes;
         },
@@ -1872,8 +2065,8 @@
             const scales = perDim(v.scale_factor, size.length);
             nodes.push(resultLine("Per dimension", steps(size.map((i, j) => "⌊" + i + " × " + scales[j] + "⌋ = " + out[j]))));
             const used = recompute || v.mode === "area"
-              ? size.map((i, j) => out[j] + "/" + i).join(", ") + " (output / input: recomputed)"
-              : scales.join(", ") + " (the scale_factor as given)";
+              ? size.map((i, j) => out[j] + "/" + i).join(", ") + t(" (output / input: recomputed)")
+              : scales.join(", ") + t(" (the scale_factor as given)");
             nodes.push(resultLine("Scale the kernel uses", used));
           }
           return nodes;
@@ -1958,7 +2151,7 @@
           if (v.bias) rows.push(["out_proj.bias", fmtShape([e])]);
           if (v.add_bias_kv) rows.push(["bias_k", fmtShape([1, 1, e])], ["bias_v", fmtShape([1, 1, e])]);
           return [
-            resultLine("Parameters", el("strong", {}, fmtInt(params)), " (num_heads splits embed_dim: head size " + e / v.num_heads + "; it adds no parameters)"),
+            resultLine("Parameters", el("strong", {}, fmtInt(params)), t(" (num_heads splits embed_dim: head size {size}; it adds no parameters)", { size: e / v.num_heads })),
             table(["Parameter", "Shape"], rows),
           ];
         },
@@ -1981,14 +2174,14 @@
         compute(v) {
           if (v.kind === "linear") {
             const n = F.linear_params({ in_features: v.in_features, out_features: v.out_features, bias: v.bias });
-            return [resultLine("Parameters", el("strong", {}, fmtInt(n)), " = weight " + fmtShape([v.out_features, v.in_features]) + (v.bias ? " + bias (" + v.out_features + ",)" : ""))];
+            return [resultLine("Parameters", el("strong", {}, fmtInt(n)), weightAndBias([v.out_features, v.in_features], v.bias ? [v.out_features] : null))];
           }
           if (v.kind === "bilinear") {
             const n = F.bilinear_params({ in1_features: v.in1_features, in2_features: v.in2_features, out_features: v.out_features, bias: v.bias });
-            return [resultLine("Parameters", el("strong", {}, fmtInt(n)), " = weight " + fmtShape([v.out_features, v.in1_features, v.in2_features]) + (v.bias ? " + bias (" + v.out_features + ",)" : ""))];
+            return [resultLine("Parameters", el("strong", {}, fmtInt(n)), weightAndBias([v.out_features, v.in1_features, v.in2_features], v.bias ? [v.out_features] : null))];
           }
           const n = F.embedding_params({ num_embeddings: v.num_embeddings, embedding_dim: v.embedding_dim });
-          return [resultLine("Parameters", el("strong", {}, fmtInt(n)), " = weight " + fmtShape([v.num_embeddings, v.embedding_dim]))];
+          return [resultLine("Parameters", el("strong", {}, fmtInt(n)), weightAndBias([v.num_embeddings, v.embedding_dim], null))];
         },
       });
     },
@@ -2018,10 +2211,10 @@
           }
           const nodes = [resultLine("Parameters", el("strong", {}, fmtInt(n)))];
           if (v.kind === "batch" || v.kind === "instance") {
-            nodes.push(el("p", {}, "Buffers, not parameters: running_mean and running_var (" + v.num_features + " each, with track_running_stats), num_batches_tracked."));
+            nodes.push(el("p", {}, t("Buffers, not parameters: running_mean and running_var ({count} each, with track_running_stats), num_batches_tracked.", { count: v.num_features })));
           }
           if (v.kind === "instance") {
-            nodes.push(el("p", {}, "InstanceNorm's affine defaults to False: nn.InstanceNorm2d(" + v.num_features + ") has no parameters unless affine=True."));
+            nodes.push(el("p", {}, t("InstanceNorm's affine defaults to False: nn.InstanceNorm2d({count}) has no parameters unless affine=True.", { count: v.num_features })));
           }
           return nodes;
         },
@@ -2057,12 +2250,12 @@
       });
 
       function render(rows, error, total, inputShape) {
-        const body = [["", "Input", fmtShape(inputShape), ""]];
+        const body = [["", t("Input"), fmtShape(inputShape), ""]];
         rows.forEach((row, i) => body.push([String(i + 1), row.layer, fmtShape(row.output_shape), fmtInt(row.params)]));
-        if (error) body.push([String(error.index + 1), error.layer, "✗ refused", ""]);
+        if (error) body.push([String(error.index + 1), error.layer, t("✗ refused"), ""]);
         const wrapper = table(["#", "Layer", "Output shape", "Param #"], body, (i) => (error && i === body.length - 1 ? "lr-calc__bad" : null));
         if (error) {
-          const reason = el("td", { colspan: 4 }, error.reason);
+          const reason = el("td", { colspan: 4 }, localMessage(error.reason));
           wrapper.querySelector("tbody").append(el("tr", { class: "lr-calc__reason" }, reason));
         }
         const nodes = [wrapper];
