@@ -26,6 +26,9 @@ class Command:
     args: list[str]
     cwd: Path
     env: dict[str, str] | None = None
+    timeout: float | None = None
+    """Seconds after which the job is stopped (its result then says so): a broken time
+    limit in what it tests must fail the run, not hang it."""
 
 
 Recipe = Callable[[Path], Command]
@@ -163,7 +166,13 @@ class Jobs:
         if name in self._waiting:
             self._waiting[name].join()
         job = self._running[name]
-        job.process.wait()
+        try:
+            job.process.wait(timeout=job.command.timeout)
+        except subprocess.TimeoutExpired:
+            job.process.kill()
+            job.process.wait()
+            with job.stderr.open("a", encoding="utf-8") as err:
+                err.write(f"\nstopped: still running after {job.command.timeout:g} s\n")
         return job
 
     def result(self, name: str) -> subprocess.CompletedProcess[str]:

@@ -105,3 +105,18 @@ def test_finishing_rank_puts_deferrable_jobs_last(registry):
     ]
     with pytest.raises(ValueError, match="already registered"):
         registry.recipe("site")(lambda workdir: python("pass", workdir))
+
+
+def test_a_job_past_its_time_limit_is_stopped_and_says_so(registry, tmp_path):
+    @registry.recipe("hangs")
+    def hangs(workdir):
+        return Command([sys.executable, "-c", "while True: pass"], workdir, timeout=1)
+
+    jobs = Jobs(registry)
+    try:
+        start = time.monotonic()
+        result = jobs.result("hangs")
+        assert time.monotonic() - start < 10
+        assert result.returncode != 0 and "still running after 1 s" in result.stderr
+    finally:
+        jobs.close()

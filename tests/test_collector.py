@@ -280,6 +280,7 @@ def _run_the_collector_on_faulty_pages(workdir: Path) -> Command:
         ],
         project,
         {**os.environ, "PYTHONPATH": str(project)},
+        timeout=300,  # a hang the limit misses must fail here, not stall the whole suite
     )
 
 
