@@ -33,6 +33,8 @@ def memoized(run: Callable[..., str]) -> Callable[..., str]:
         ('printed\\n', 'printed\\n')
         >>> len(calls), fast("print(1)", id="b") and len(calls)
         (1, 2)
+        >>> fast("print(2)", id="a") and len(calls)  # the same id, other code: run again
+        3
     """
 
     def run_once(

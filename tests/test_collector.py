@@ -54,11 +54,14 @@ def _svg(path: str) -> str:
 def _leak(code: str, key: str) -> FaultPage:
     """A block that leaves ``key`` of the global state changed, between two that do not."""
     name = f"neg-leak-{key.replace('_', '-')}"
+    # The block after prints what a leaked dtype or print option would change: it passes
+    # only if the leak was undone.
+    after = "import torch\nprint(torch.tensor([1 / 3]))"
     return FaultPage(
         [
             Block(f"{name}-before", "print(1)", "1\n"),
             Block(name, code),
-            Block(f"{name}-after", "print(2)", "2\n"),
+            Block(f"{name}-after", after, "tensor([0.3333])\n"),
         ],
         name,
         "left global state changed",
