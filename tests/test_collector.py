@@ -56,12 +56,12 @@ def _leak(code: str, key: str) -> FaultPage:
     name = f"neg-leak-{key.replace('_', '-')}"
     # The block after prints what a leaked dtype or print option would change: it passes
     # only if the leak was undone.
-    after = "import torch\nprint(torch.tensor([1 / 3]))"
+    after = "import torch\nthird = torch.tensor([1 / 3])\nprint(third, third.dtype)"
     return FaultPage(
         [
             Block(f"{name}-before", "print(1)", "1\n"),
             Block(name, code),
-            Block(f"{name}-after", after, "tensor([0.3333])\n"),
+            Block(f"{name}-after", after, "tensor([0.3333]) torch.float32\n"),
         ],
         name,
         "left global state changed",
