@@ -27,10 +27,12 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
+from docsite import llms
 from docsite.figures import externalize
-from docsite.i18n import forget_outputs, remember_outputs
+from docsite.i18n import forget_outputs, remember_outputs, remembered_output
 from docsite.lastmod import last_commit_date, last_commit_dates
 from docsite.links import expand_official_links
+from docsite.llms import nav_pages
 from docsite.search import index_prose_only
 from docsite.serve import site_path
 from docsite.templates import COMPILED_TEMPLATES
@@ -61,13 +63,6 @@ def on_pre_build(config) -> None:
     if not _translation_pass(config):
         forget_outputs()
         return
-    # A translation's pass: the plugins that write site-wide files sit it out. (Here, not
-    # in on_config: removing an event while MkDocs runs that event's list skips the next.)
-    for name in _SITE_WIDE_PLUGINS:
-        plugin = config.plugins.get(name)
-        if plugin is not None:
-            for methods in config.plugins.events.values():
-                methods[:] = [m for m in methods if getattr(m, "__self__", None) is not plugin]
     # A page without its translation fails the build.
     for page, problems in check(Path(config.docs_dir)).items():
         if any(problem.startswith("missing") for problem in problems):
@@ -81,10 +76,6 @@ def on_startup(command: str, dirty: bool) -> None:
     except ImportError:
         return
     jieba.setLogLevel(logging.WARNING)
-
-
-# Plugins that write one file for the whole site: run in the English pass only.
-_SITE_WIDE_PLUGINS = ("llmstxt",)
 
 
 def on_config(config):
@@ -111,7 +102,18 @@ def on_files(files, config):
 
 
 def on_post_build(config) -> None:
-    """Write the calculators' cases beside the page that runs them."""
+    """Write llms.txt and llms-full.txt (English pass), and the calculators' cases beside
+    the page that runs them."""
+    if not _translation_pass(config):
+        site_url = config.site_url or "/"
+        pages = nav_pages(config.nav or [], Path(config.docs_dir), site_url)
+        llms.write(
+            Path(config.site_dir),
+            pages,
+            config.site_name,
+            config.site_description or "",
+            remembered_output,
+        )
     if not _calculator_pages:
         return
     from docsite.calculator_cases import CASES_FILE, to_json

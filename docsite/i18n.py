@@ -55,6 +55,11 @@ def memoized(run: Callable[..., str]) -> Callable[..., str]:
     return run_once
 
 
+def remembered_output(block_id: str, code: str) -> str | None:
+    """What the block with this id and code printed in this build, if it ran."""
+    return _OUTPUTS.get((block_id, code_without_comments(code)))
+
+
 def forget_outputs() -> None:
     """Forget every remembered output (a new build begins)."""
     _OUTPUTS.clear()

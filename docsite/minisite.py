@@ -36,8 +36,6 @@ _EXEC_ON = re.compile(
 )
 # The top-level nav: key and its indented (or blank) lines.
 _NAV = re.compile(r"(?m)^nav:\n(?:(?:[ \t].*)?\n)*")
-# The llmstxt plugin's sections: the key and its more deeply indented lines.
-_LLMS_SECTIONS = re.compile(r"(?m)^(?P<indent>[ \t]+)sections:\n(?:(?P=indent)[ \t]+.*\n)*")
 
 
 def copy_project(dest: Path, root: Path = ROOT) -> Path:
@@ -67,7 +65,7 @@ def switch_off_exec(docs_dir: Path, keep: Iterable[str]) -> None:
 def replace_pages(project: Path, pages: Mapping[str, str]) -> None:
     """Make ``pages`` (file name to Markdown) the only pages of the copy at ``project``.
 
-    The nav (and llms.txt's sections) list exactly those pages, so the build renders
+    The nav lists exactly those pages, so the build renders
     nothing else: a few seconds instead of the whole site, for a test about one kind
     of fault. Each page is its own translation too (every page needs one).
     """
@@ -85,13 +83,6 @@ def replace_pages(project: Path, pages: Mapping[str, str]) -> None:
     if found != 1:
         raise ValueError(f"{config} has no top-level nav: to replace")
 
-    def sections(match: re.Match[str]) -> str:
-        indent = match["indent"]
-        return f"{indent}sections:\n{indent}  Pages:\n" + "".join(
-            f"{indent}    - {name}\n" for name in pages
-        )
-
-    text = _LLMS_SECTIONS.sub(sections, text)
     config.write_text(text, encoding="utf-8")
 
 

@@ -70,7 +70,7 @@ def test_the_sitemap_lists_every_page_dated_by_its_last_commit(built_site):
 def test_llms_txt_lists_every_page_and_llms_full_holds_what_blocks_printed(built_site):
     _, site = built_site
     llms = (site / "llms.txt").read_text(encoding="utf-8")
-    missing = [page for page in _nav_pages() if f"({_url(page)}index.md)" not in llms]
+    missing = [page for page in _nav_pages() if f"]({_url(page)}): " not in llms]
     assert missing == []
     full = (site / "llms-full.txt").read_text(encoding="utf-8")
     # What a block printed (convolution.md, conv1d: 20 -> 16 channels, 8 -> 16 steps).
