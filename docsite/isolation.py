@@ -96,6 +96,11 @@ def warm_up_for_blocks() -> None:
     figure, axes = new_figure()
     axes.plot([0, 1], [0, 1])
     to_svg(figure, "warm-up")
+    # The Calculators page's two blocks read the torch-made cases (2.3 s to make, then
+    # cached): made once here, every fork has them.
+    from docsite.calculator_cases import cases
+
+    cases()
 
 
 def _zygote(requests: Connection, warm_up: bool) -> None:
