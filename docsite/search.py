@@ -10,7 +10,8 @@ The index is also less than half the size, which every search on a phone downloa
 Every layer section repeats the same subheadings ("What it does", "Arguments", ...), so
 the index keeps one entry per ``##`` section, its subsections' text included: a search
 for ``Embedding`` lands on the ``nn.Embedding`` section, not on its seventh "What it
-does", and a preview shows the section's opening sentences.
+does", and a preview shows the section's opening sentences. A section named by one API
+name (``nn.LSTM``) weighs more than the others (`LAYER_SECTION_BOOST`).
 
 Example:
     >>> print(prose_only('<h3 id="shapes">Shapes<a class="headerlink" href="#shapes">¶</a></h3>'
@@ -25,6 +26,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+#: How much more a section named by one API name (`nn.LSTM`) weighs than other sections:
+#: the search matches `LSTM` as a prefix of `LSTMCell` too, and the rarer word would win.
+LAYER_SECTION_BOOST = 3
+_ONE_NAME = re.compile(r"(?:<code>)?(?:nn|F)\.[\w.]+(?:</code>)?")
 _CODE_BLOCK = re.compile(r"<pre\b[^>]*>.*?</pre>", re.DOTALL)
 _SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
 _SUBHEADING = re.compile(r"<h([3-6])\b[^>]*>(.*?)</h\1>", re.DOTALL)
@@ -60,9 +65,13 @@ def index_prose_only(search_plugin: Any) -> None:
     def add_entry_from_prose(page: Any) -> None:
         content = page.content
         page.content = prose_only(content)
+        before = len(index.entries)
         try:
             add_entry(page)
         finally:
             page.content = content
+        for entry in index.entries[before:]:
+            if _ONE_NAME.fullmatch(entry["title"]):
+                entry["boost"] = entry.get("boost", 1) * LAYER_SECTION_BOOST
 
     index.add_entry_from_context = add_entry_from_prose

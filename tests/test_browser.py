@@ -126,7 +126,9 @@ def search(desktop_with_search, base_url):
         ("BatchNorm2d", "normalization/#batchnorm"),
         ("MultiheadAttention", "transformer-attention/#mha"),
         ("key_padding_mask", "transformer-attention/#mha"),
-        ("multi-label", "losses/#which-loss"),
+        ("LSTM", "recurrent/#lstm"),
+        ("GRU", "recurrent/#gru"),
+        ("freeze embedding", "linear-embedding/#embedding"),
     ],
 )
 def test_search_puts_the_section_first(search, query, section):

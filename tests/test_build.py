@@ -259,6 +259,9 @@ def test_search_previews_are_prose_not_code_or_figures(built_site):
     for inside_code_or_figures in ("torch.manual_seed(", "Matplotlib", "svg+xml"):
         assert inside_code_or_figures not in texts
     assert "running statistics" in texts  # prose is indexed
+    boosted = {e["location"] for e in _index(site) if e.get("boost") == 3}
+    assert {"recurrent/#lstm", "linear-embedding/#embedding"} <= boosted  # a layer's own section
+    assert "recurrent/#cells" not in boosted
 
 
 def test_prose_only_removes_code_and_figures_only():
