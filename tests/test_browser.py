@@ -129,6 +129,13 @@ def search(desktop_with_search, base_url):
         ("LSTM", "recurrent/#lstm"),
         ("GRU", "recurrent/#gru"),
         ("freeze embedding", "linear-embedding/#embedding"),
+        ("Embedding", "linear-embedding/#embedding"),
+        ("Dropout", "dropout/#dropout"),
+        ("EmbeddingBag", "linear-embedding/#embedding-bag"),
+        ("Dropout2d", "dropout/#dropout-nd"),
+        ("LSTMCell", "recurrent/#cells"),
+        ("ModuleList", "containers-hooks/#modulelist"),
+        ("TransformerEncoderLayer", "transformer-attention/#encoder-layer"),
     ],
 )
 def test_search_puts_the_section_first(search, query, section):
