@@ -109,9 +109,9 @@ def site_pages(site: Path) -> list[str]:
 def serve_an_empty_search_index(context: object, site: Path) -> None:
     """Answer ``context``'s requests for the search index with an index of no entries.
 
-    On every page load Material's search worker builds the whole site's index (1 MB,
-    some 1,300 sections), which costs Chromium as much CPU again as the page itself,
-    though it is the same file on every page. The page check therefore loads pages
+    On every page load Material's search worker builds its language's whole index (some
+    300 sections), which costs Chromium as much CPU again as the page itself, though it
+    is the same file on every page. The page check therefore loads pages
     with an empty index; the search tests load the real one.
     """
     config = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))[

@@ -9,7 +9,8 @@
 - Compiled theme templates are kept across `mkdocs serve` rebuilds
   (``docsite.templates``).
 - The search indexer reads each page's prose, without code blocks and figures
-  (``docsite.search``): previews that read as text, and a smaller index.
+  (``docsite.search``): previews that read as text, and a smaller index. Each language
+  has its own index, which its pages search.
 - Each page's sitemap date is its last commit's (``docsite.lastmod``), not the build's.
 - The figures the blocks print inline become lazily loaded SVG files, one per theme
   (``docsite.figures.externalize``): lighter pages on a phone.
@@ -33,7 +34,7 @@ from docsite.i18n import forget_outputs, remember_outputs, remembered_output
 from docsite.lastmod import last_commit_date, last_commit_dates
 from docsite.links import expand_official_links
 from docsite.llms import nav_pages
-from docsite.search import index_prose_only
+from docsite.search import index_each_language_apart, index_prose_only
 from docsite.serve import site_path
 from docsite.templates import COMPILED_TEMPLATES
 from docsite.translations import check
@@ -87,6 +88,10 @@ def on_config(config):
         log.warning("Material's search plugin changed (no search_index); update hooks.py")
     else:
         index_prose_only(search)
+    i18n = config.plugins.get("i18n")
+    if i18n is not None:
+        others = [lang for lang in i18n.build_languages if lang != i18n.default_language]
+        index_each_language_apart(search, others)
     return config
 
 
@@ -192,6 +197,24 @@ _ENGLISH_404: dict[str, str] = {}
 _LANGUAGE_LINK = re.compile(r'(<a href=")[^"]*(" hreflang=")(\w+)(?=" class="md-select__link")')
 
 
+_CONFIG_BASE = re.compile(
+    r'(<script id="__config" type="application/json">\{[^<]*?"base": )"[^"]*"'
+)
+
+
+def _search_own_edition(output: str, page, config) -> str:
+    """Point the theme's ``base`` of a translated page at its edition's root (``zh/``),
+    where its search index is (``docsite.search.index_each_language_apart``): the theme
+    fetches the index and resolves the results' links from ``base``, and from nothing else
+    this site uses."""
+    i18n = config.plugins["i18n"]
+    edition = get_relative_url(f"{i18n.current_language}/", page.url)
+    output, found = _CONFIG_BASE.subn(lambda m: f'{m[1]}"{edition}"', output, count=1)
+    if not found:
+        log.warning("%s: the theme's __config changed (no base); update hooks.py", page.url)
+    return output
+
+
 def on_post_page(output: str, page, config) -> str:
     """Name the search dialog (warn, failing a strict build, if the theme's markup changed)
     and move the page's figures into lazily loaded image files."""
@@ -205,6 +228,8 @@ def on_post_page(output: str, page, config) -> str:
     # full addresses). In the page's head, Material's script takes each one for a language
     # root and fetches its sitemap.xml: a failed request per language on every page.
     output = _ALTERNATE.sub("", output)
+    if _translation_pass(config):
+        output = _search_own_edition(output, page, config)
     figures = Path(config.site_dir) / FIGURES_DIR
 
     def save(name: str, svg: str) -> str:
