@@ -37,7 +37,7 @@ from docsite.llms import nav_pages
 from docsite.search import index_each_language_apart, index_prose_only
 from docsite.serve import site_path
 from docsite.templates import COMPILED_TEMPLATES
-from docsite.translations import check
+from docsite.translations import missing
 
 log = logging.getLogger("mkdocs.plugins.layerref")
 #: Where the figures of the pages go in the built site (``docsite.figures.externalize``).
@@ -65,9 +65,8 @@ def on_pre_build(config) -> None:
         forget_outputs()
         return
     # A page without its translation fails the build.
-    for page, problems in check(Path(config.docs_dir)).items():
-        if any(problem.startswith("missing") for problem in problems):
-            log.warning("docs/%s is missing: every English page needs its translation", page)
+    for page in missing(Path(config.docs_dir)):
+        log.warning("docs/%s is missing: every English page needs its translation", page)
 
 
 def on_startup(command: str, dirty: bool) -> None:

@@ -7,17 +7,20 @@ twice the build time, for the same output. `remember_outputs` makes markdown-exe
 Python runner remember each block's output by its id and its code (comments aside), so
 the Chinese page shows exactly what the identical English block printed in this build.
 A block that raised is not remembered: it raises again, and the strict build fails
-for both languages.
+for both languages. The HTML of a printed output, identical in both languages, is
+remembered too (`rendered_once`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from docsite.translations import code_without_comments
 
 _OUTPUTS: dict[tuple[str, str], str] = {}
+_RENDERED: dict[tuple[str, str | None], Any] = {}
 
 
 def memoized(run: Callable[..., str]) -> Callable[..., str]:
@@ -63,6 +66,7 @@ def remembered_output(block_id: str, code: str) -> str | None:
 def forget_outputs() -> None:
     """Forget every remembered output (a new build begins)."""
     _OUTPUTS.clear()
+    _RENDERED.clear()
 
 
 def remember_outputs() -> bool:
@@ -80,4 +84,47 @@ def remember_outputs() -> bool:
         return False
     if not hasattr(python._run_python, "__wrapped__"):
         python._run_python = memoized(python._run_python)
+    try:
+        from markdown_exec._internal.rendering import MarkdownConverter
+    except ImportError:
+        return False
+    if not hasattr(MarkdownConverter.convert, "__wrapped__"):
+        MarkdownConverter.convert = rendered_once(MarkdownConverter.convert)
     return True
+
+
+def rendered_once(convert: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap markdown-exec's ``MarkdownConverter.convert`` to remember the HTML of each
+    Markdown text it converts, when that HTML can be reused: nothing stashed in, and no
+    heading or id in it (markdown-exec numbers ids per conversion, and hands headings to
+    the page's table of contents). A block's printed output is such a text, the same on
+    the Chinese page as on the English one, and highlighting it is half the rendering.
+
+    Example:
+        >>> calls = []
+        >>> def convert(self, text, stash=None, id_prefix=None):
+        ...     calls.append(text)
+        ...     return "<h2>" + text if text.startswith("#") else "<pre>" + text
+        >>> once = rendered_once(convert)
+        >>> once(None, "x = 1"), once(None, "x = 1"), once(None, "# A"), once(None, "# A")
+        ('<pre>x = 1', '<pre>x = 1', '<h2># A', '<h2># A')
+        >>> calls  # a heading is converted each time
+        ['x = 1', '# A', '# A']
+    """
+
+    def convert_once(
+        self: Any, text: str, stash: dict[str, str] | None = None, id_prefix: str | None = None
+    ) -> Any:
+        key = (text, id_prefix)
+        if not stash and key in _RENDERED:
+            return _RENDERED[key]
+        markup = convert(self, text, stash, id_prefix)
+        if not stash and not _HEADING_OR_ID.search(markup):
+            _RENDERED[key] = markup
+        return markup
+
+    convert_once.__wrapped__ = convert  # type: ignore[attr-defined]
+    return convert_once
+
+
+_HEADING_OR_ID = re.compile(r"<h[1-6]\b| id=")

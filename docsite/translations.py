@@ -15,6 +15,7 @@ Usage::
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import sys
@@ -36,6 +37,7 @@ def translation_path(page: Path, language: str = "zh") -> Path:
     return page.with_suffix(f".{language}.md")
 
 
+@functools.lru_cache(maxsize=4096)  # each build asks for every block's twice or more
 def code_without_comments(code: str) -> str:
     """A block's code with its comments and trailing spaces removed: what must not differ.
 
@@ -173,15 +175,26 @@ def untranslated_paragraphs(english: str, translated: str) -> list[str]:
     return sorted(p for p in paragraphs(english) if p in kept)
 
 
+def missing(docs_dir: Path = DOCS_DIR) -> list[str]:
+    """The translations that do not exist, as paths under ``docs_dir``."""
+    return [
+        translation_path(page, language).relative_to(docs_dir).as_posix()
+        for page in english_pages(docs_dir)
+        for language in LANGUAGES
+        if not translation_path(page, language).is_file()
+    ]
+
+
 def check(docs_dir: Path = DOCS_DIR) -> dict[str, list[str]]:
     """Every English page's problems with its translations (a missing one included)."""
-    problems: dict[str, list[str]] = {}
+    problems: dict[str, list[str]] = {
+        name: ["missing: every English page needs its translation"] for name in missing(docs_dir)
+    }
     for page in english_pages(docs_dir):
         for language in LANGUAGES:
             translated = translation_path(page, language)
             name = translated.relative_to(docs_dir).as_posix()
-            if not translated.is_file():
-                problems[name] = ["missing: every English page needs its translation"]
+            if name in problems:
                 continue
             found = differences(
                 page.read_text(encoding="utf-8"), translated.read_text(encoding="utf-8")
