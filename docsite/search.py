@@ -126,9 +126,8 @@ def index_each_language_apart(search_plugin: Any, languages: list[str]) -> None:
     then has the search plugin write one index of all of them: an English reader searching
     ``Dropout`` got the Chinese page's sections as often as the English ones. The Chinese
     pages load their own index (``__config``'s ``base`` is their edition's root, see
-    ``hooks.on_post_page``). It calls the plugin's ``on_post_build`` itself, after MkDocs
-    called it for each language's build, so the last call of this wrapper is the one that
-    counts.
+    ``hooks.on_post_page``). Only mkdocs-static-i18n calls the wrapper, once every
+    language is built (MkDocs registered the plugin's own method before ``on_config``).
 
     Args:
         search_plugin: Material's ``material/search`` plugin.

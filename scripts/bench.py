@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from docsite.browser import chromium  # noqa: E402
-from docsite.minisite import copy_project, switch_off_exec  # noqa: E402
+from docsite.minisite import build_command, copy_project, switch_off_exec  # noqa: E402
 from docsite.serve import serve  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -36,6 +36,13 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple
     if result.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
     return elapsed, result.stdout + result.stderr
+
+
+def timed_build(project: Path, site_dir: Path) -> float:
+    """Wall seconds of the strict build ``make build`` runs, of ``project`` into ``site_dir``."""
+    args, env = build_command(project, site_dir)
+    seconds, _ = timed(args, project, env)
+    return seconds
 
 
 FLOOR = """
@@ -93,10 +100,7 @@ def busy_cpu_seconds() -> float:
 
 def build_times(site: Path) -> dict[str, float]:
     figures: dict[str, float] = {}
-    figures["build"], _ = timed(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site)],
-        ROOT,
-    )
+    figures["build"] = timed_build(ROOT, site)
     _, out = timed([sys.executable, "-c", FLOOR], ROOT)
     count, imports, blocks = out.split()[-3:]
     figures["blocks"], figures["imports"], figures["exec"] = (
@@ -107,19 +111,7 @@ def build_times(site: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         project = copy_project(Path(tmp))
         switch_off_exec(project / "docs", keep=[])
-        figures["render"], _ = timed(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "--clean",
-                "--site-dir",
-                str(project / "site"),
-            ],
-            project,
-            {**ENV, "PYTHONPATH": str(project)},
-        )
+        figures["render"] = timed_build(project, project / "site")
     figures["ratio"] = figures["build"] / (figures["imports"] + figures["exec"] + figures["render"])
     with tempfile.TemporaryDirectory() as tmp:
         project = copy_project(Path(tmp))
@@ -128,20 +120,7 @@ def build_times(site: Path) -> dict[str, float]:
         zh = text.index("- locale: zh")
         english_only = text[:zh] + text[zh:].replace("build: true", "build: false", 1)
         config.write_text(english_only, encoding="utf-8")
-        figures["english"], _ = timed(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "--strict",
-                "--clean",
-                "--site-dir",
-                str(project / "site"),
-            ],
-            project,
-            {**ENV, "PYTHONPATH": str(project)},
-        )
+        figures["english"] = timed_build(project, project / "site")
     return figures
 
 

@@ -299,13 +299,19 @@ async () => {
 """
 
 
-@pytest.fixture(scope="module")
-def calculators(desktop, base_url):
-    """The Calculators page on a desktop, and its Visit (console errors, requests)."""
+def _open_calculators(desktop, address: str):
+    """The Calculators page at ``address`` once its calculators are drawn, and its Visit
+    (console errors, requests)."""
     visit = Visit(desktop)
-    page = visit.open(base_url + "calculators/")
+    page = visit.open(address)
     page.wait_for_function("document.querySelectorAll('.lr-calc').length >= 11")
     return page, visit
+
+
+@pytest.fixture(scope="module")
+def calculators(desktop, base_url):
+    """The Calculators page on a desktop."""
+    return _open_calculators(desktop, base_url + "calculators/")
 
 
 def test_calculators_agree_with_torch_on_every_case(calculators):
@@ -614,11 +620,8 @@ def _texts_found(page, texts: list[str], shown: list[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def calculators_zh(desktop, base_url):
-    """The Chinese Calculators page on a desktop, and its Visit."""
-    visit = Visit(desktop)
-    page = visit.open(base_url + "zh/calculators/")
-    page.wait_for_function("document.querySelectorAll('.lr-calc').length >= 11")
-    return page, visit
+    """The Chinese Calculators page on a desktop."""
+    return _open_calculators(desktop, base_url + "zh/calculators/")
 
 
 def test_calculators_show_chinese_results_as_the_reader_types_on_the_chinese_page(
