@@ -113,15 +113,26 @@ def build_times(site: Path) -> dict[str, float]:
         switch_off_exec(project / "docs", keep=[])
         figures["render"] = timed_build(project, project / "site")
     figures["ratio"] = figures["build"] / (figures["imports"] + figures["exec"] + figures["render"])
+    figures["bilingual"], figures["english"] = bilingual_and_english_builds()
+    return figures
+
+
+def bilingual_and_english_builds(rounds: int = 2) -> tuple[float, float]:
+    """The fastest of ``rounds`` strict builds of one copy of the project with both
+    languages, and with English only, taken in turns: the same folder, caches and load
+    for both, so their ratio is the Chinese pass's cost, not which build ran first."""
     with tempfile.TemporaryDirectory() as tmp:
         project = copy_project(Path(tmp))
         config = project / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8")
-        zh = text.index("- locale: zh")
-        english_only = text[:zh] + text[zh:].replace("build: true", "build: false", 1)
-        config.write_text(english_only, encoding="utf-8")
-        figures["english"] = timed_build(project, project / "site")
-    return figures
+        bilingual = config.read_text(encoding="utf-8")
+        zh = bilingual.index("- locale: zh")
+        english = bilingual[:zh] + bilingual[zh:].replace("build: true", "build: false", 1)
+        times: dict[str, list[float]] = {bilingual: [], english: []}
+        for _ in range(rounds):
+            for text, seconds in times.items():
+                config.write_text(text, encoding="utf-8")
+                seconds.append(timed_build(project, project / "site"))
+        return min(times[bilingual]), min(times[english])
 
 
 def dirty_rebuilds(pages: list[str]) -> dict[str, float]:
@@ -213,10 +224,13 @@ def main() -> None:
         figures = build_times(site)
         print("Build speed (targets on this 2-core machine in brackets)")
         print(f"  strict build, wall:               {figures['build']:7.1f} s   [<= 20 s]")
-        print(f"  the same, English only:           {figures['english']:7.1f} s")
         print(
-            f"  both languages / English only:    {figures['build'] / figures['english']:7.2f}     "
-            "[<= 1.3]"
+            f"  in a copy, best of two: both languages {figures['bilingual']:.1f} s, "
+            f"English only {figures['english']:.1f} s"
+        )
+        print(
+            "  both languages / English only:    "
+            f"{figures['bilingual'] / figures['english']:7.2f}     [<= 1.3]"
         )
         print(f"  import torch + layerref:          {figures['imports']:7.1f} s")
         print(f"  all {figures['blocks']:.0f} blocks once, one process:  {figures['exec']:7.1f} s")
