@@ -7,20 +7,20 @@ twice the build time, for the same output. `remember_outputs` makes markdown-exe
 Python runner remember each block's output by its id and its code (comments aside), so
 the Chinese page shows exactly what the identical English block printed in this build.
 A block that raised is not remembered: it raises again, and the strict build fails
-for both languages. The HTML of a printed output, identical in both languages, is
-remembered too (`rendered_once`).
+for both languages. Code is highlighted once too: a Chinese block's HTML is the English
+block's with the translated comments swapped in (`highlighted_once`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from docsite.translations import code_without_comments
 
 _OUTPUTS: dict[tuple[str, str], str] = {}
-_RENDERED: dict[tuple[str, str | None], Any] = {}
 
 
 def memoized(run: Callable[..., str]) -> Callable[..., str]:
@@ -66,7 +66,7 @@ def remembered_output(block_id: str, code: str) -> str | None:
 def forget_outputs() -> None:
     """Forget every remembered output (a new build begins)."""
     _OUTPUTS.clear()
-    _RENDERED.clear()
+    _HIGHLIGHTED.clear()
 
 
 def remember_outputs() -> bool:
@@ -85,46 +85,85 @@ def remember_outputs() -> bool:
     if not hasattr(python._run_python, "__wrapped__"):
         python._run_python = memoized(python._run_python)
     try:
-        from markdown_exec._internal.rendering import MarkdownConverter
+        from pymdownx.highlight import Highlight
     except ImportError:
         return False
-    if not hasattr(MarkdownConverter.convert, "__wrapped__"):
-        MarkdownConverter.convert = rendered_once(MarkdownConverter.convert)
+    if not hasattr(Highlight.highlight, "__wrapped__"):
+        Highlight.highlight = highlighted_once(Highlight.highlight)
     return True
 
 
-def rendered_once(convert: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap markdown-exec's ``MarkdownConverter.convert`` to remember the HTML of each
-    Markdown text it converts, when that HTML can be reused: nothing stashed in, and no
-    heading or id in it (markdown-exec numbers ids per conversion, and hands headings to
-    the page's table of contents). A block's printed output is such a text, the same on
-    the Chinese page as on the English one, and highlighting it is half the rendering.
+def highlighted_once(highlight: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap pymdownx's ``Highlight.highlight`` so that code which differs from code it
+    highlighted earlier in this build only in its comments' text (a Chinese page's block,
+    its comments translated) takes that HTML with the comments swapped in
+    (`swap_comments`), instead of being highlighted again: highlighting is most of the
+    cost of the Chinese pass.
 
     Example:
         >>> calls = []
-        >>> def convert(self, text, stash=None, id_prefix=None):
-        ...     calls.append(text)
-        ...     return "<h2>" + text if text.startswith("#") else "<pre>" + text
-        >>> once = rendered_once(convert)
-        >>> once(None, "x = 1"), once(None, "x = 1"), once(None, "# A"), once(None, "# A")
-        ('<pre>x = 1', '<pre>x = 1', '<h2># A', '<h2># A')
-        >>> calls  # a heading is converted each time
-        ['x = 1', '# A', '# A']
+        >>> def highlight(self, src, language, **options):
+        ...     calls.append(src)
+        ...     return '<span class="n">x</span> <span class="c1">' + src[3:] + "</span>"
+        >>> once = highlighted_once(highlight)
+        >>> once(None, "x  # one", "python")
+        '<span class="n">x</span> <span class="c1"># one</span>'
+        >>> once(None, "x  # 一", "python")
+        '<span class="n">x</span> <span class="c1"># 一</span>'
+        >>> calls
+        ['x  # one']
     """
 
-    def convert_once(
-        self: Any, text: str, stash: dict[str, str] | None = None, id_prefix: str | None = None
-    ) -> Any:
-        key = (text, id_prefix)
-        if not stash and key in _RENDERED:
-            return _RENDERED[key]
-        markup = convert(self, text, stash, id_prefix)
-        if not stash and not _HEADING_OR_ID.search(markup):
-            _RENDERED[key] = markup
-        return markup
+    def highlight_once(self: Any, src: str, language: str, *args: Any, **options: Any) -> Any:
+        key = (_COMMENT.sub("", src), language, repr((args, sorted(options.items()))))
+        if key in _HIGHLIGHTED:
+            html = swap_comments(*_HIGHLIGHTED[key], src)
+            if html is not None:
+                return html
+        html = highlight(self, src, language, *args, **options)
+        if isinstance(html, str):  # not inline code, which comes as an element
+            _HIGHLIGHTED.setdefault(key, (src, html))
+        return html
 
-    convert_once.__wrapped__ = convert  # type: ignore[attr-defined]
-    return convert_once
+    highlight_once.__wrapped__ = highlight  # type: ignore[attr-defined]
+    return highlight_once
 
 
-_HEADING_OR_ID = re.compile(r"<h[1-6]\b| id=")
+def swap_comments(src: str, html: str, new_src: str) -> str | None:
+    """The highlighted HTML of ``new_src``, made from ``src``'s: ``new_src`` is ``src``
+    with other comments' text. None when that cannot be known for sure: a line differs
+    before its comment, or ``html`` does not show each ``#`` of ``src`` as the start of a
+    comment (a ``#`` in a string), so only real comments are ever swapped.
+
+    Examples:
+        >>> html = '<span class="s1">"#"</span>  <span class="c1"># a &lt; b</span>'
+        >>> swap_comments('"#"  # a < b', html, '"#"  # 甲 < 乙')
+        >>> html = '<span class="n">x</span>  <span class="c1"># a &lt; b</span>'
+        >>> swap_comments("x  # a < b", html, "x  # 甲 < 乙")
+        '<span class="n">x</span>  <span class="c1"># 甲 &lt; 乙</span>'
+        >>> print(swap_comments("x  # a < b", html, "y  # 甲"))
+        None
+    """
+    lines, new_lines = src.split("\n"), new_src.split("\n")
+    if len(lines) != len(new_lines):
+        return None
+    old_comments, new_comments = [], []
+    for line, new_line in zip(lines, new_lines, strict=True):
+        code, _, comment = line.partition("#")
+        new_code, _, new_comment = new_line.partition("#")
+        if code != new_code or ("#" in line) != ("#" in new_line):
+            return None
+        if "#" in line:
+            old_comments.append("#" + comment)
+            new_comments.append("#" + new_comment)
+    spans = _COMMENT_SPAN.findall(html)
+    if spans != [escape(comment, quote=False) for comment in old_comments]:
+        return None
+    pieces = iter(escape(comment, quote=False) for comment in new_comments)
+    return _COMMENT_SPAN.sub(lambda _: f'<span class="c1">{next(pieces)}</span>', html)
+
+
+_HIGHLIGHTED: dict[tuple[str, str, str], tuple[str, str]] = {}
+# The text from a line's first # on: its comment, or a # in a string (swap_comments checks).
+_COMMENT = re.compile(r"#[^\n]*")
+_COMMENT_SPAN = re.compile(r'<span class="c1">([^<]*)</span>')

@@ -29,3 +29,41 @@ def test_a_drifted_translation_is_reported(tmp_path):
     assert problems["b.zh.md"] == ["missing: every English page needs its translation"]
     assert any("block 'a-x'" in p for p in problems["a.zh.md"])
     assert any("headings" in p for p in problems["a.zh.md"])
+
+
+def test_a_chinese_block_highlights_as_the_english_one_with_its_comments_swapped(monkeypatch):
+    """The build highlights a Chinese block by swapping its comments into the English
+    block's HTML (`docsite.i18n.swap_comments`): for every block of every page, that HTML
+    is the one highlighting the Chinese code gives, or the swap declines."""
+    import markdown
+    from pymdownx.highlight import Highlight
+
+    from docsite.blocks import english_pages, iter_blocks
+    from docsite.i18n import swap_comments
+    from docsite.translations import translation_path
+
+    plain = getattr(Highlight.highlight, "__wrapped__", Highlight.highlight)
+    monkeypatch.setattr(Highlight, "highlight", plain)  # no memo: the real highlighting
+    md = markdown.Markdown(extensions=["pymdownx.highlight", "pymdownx.superfences"])
+
+    def highlighted(code: str) -> str:
+        return md.reset().convert(f"```python\n{code}\n```")
+
+    swapped = declined = 0
+    for page in english_pages(DOCS_DIR):
+        chinese = translation_path(page).read_text(encoding="utf-8")
+        pairs = zip(
+            iter_blocks(page.read_text(encoding="utf-8"), ""),
+            iter_blocks(chinese, ""),
+            strict=True,
+        )
+        for english, translated in pairs:
+            if english.code == translated.code:
+                continue
+            html = swap_comments(english.code, highlighted(english.code), translated.code)
+            if html is None:
+                declined += 1
+            else:
+                assert html == highlighted(translated.code), (page.name, english.id)
+                swapped += 1
+    assert swapped > 300 and declined < swapped / 10, (swapped, declined)
